@@ -9,6 +9,7 @@
 #define SF_RECORD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define SF_ABSENT (-1)

@@ -18,6 +18,7 @@ static const struct suite_entry all_suites[] = {
 #define SF_SUITE(m) {#m, sf_test_register_##m},
 #include "suites.inc"
 #undef SF_SUITE
+    {NULL, NULL},
 };
 
 static int wanted(const char *name, int argc, char **argv)
@@ -34,7 +35,7 @@ int main(int argc, char **argv)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
-    for (size_t i = 0; i < sizeof all_suites / sizeof all_suites[0]; i++)
+    for (size_t i = 0; all_suites[i].name; i++)
         if (wanted(all_suites[i].name, argc, argv))
             all_suites[i].register_fn();
     CU_basic_set_mode(CU_BRM_NORMAL);
