@@ -215,6 +215,26 @@ static int apply_line(const sf_config_schema *schema, void *conf, char *line, ch
     return sf_config_set(schema, conf, full, value, origin, err);
 }
 
+int sf_config_apply_stream(const sf_config_schema *schema, void *conf, FILE *f,
+                           const char *name, char err[SF_CFG_ERR_MAX])
+{
+    char line[CONFIG_LINE_MAX], section[CONFIG_KEY_MAX / 2] = "", origin[256];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        snprintf(origin, sizeof origin, "%.200s:%d", name, lineno);
+        size_t n = strlen(line);
+        if (n == sizeof line - 1 && line[n - 1] != '\n') {
+            snprintf(err, SF_CFG_ERR_MAX, "%s: line longer than %d bytes", origin,
+                     CONFIG_LINE_MAX - 2);
+            rc = -1;
+        } else {
+            rc = apply_line(schema, conf, line, section, origin, err);
+        }
+    }
+    return rc;
+}
+
 int sf_config_apply_file(const sf_config_schema *schema, void *conf, const char *path,
                          char err[SF_CFG_ERR_MAX])
 {
@@ -223,22 +243,7 @@ int sf_config_apply_file(const sf_config_schema *schema, void *conf, const char 
         snprintf(err, SF_CFG_ERR_MAX, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    char line[CONFIG_LINE_MAX], section[CONFIG_KEY_MAX / 2] = "", origin[256];
-    int lineno = 0, rc = 0;
-    while (rc == 0 && fgets(line, sizeof line, f)) {
-        lineno++;
-        snprintf(origin, sizeof origin, "%.200s:%d", path, lineno);
-        size_t n = strlen(line);
-        if (n == sizeof line - 1 && line[n - 1] != '\n') {
-            snprintf(err, SF_CFG_ERR_MAX, "%s: line longer than %d bytes", origin,
-                     CONFIG_LINE_MAX - 2);
-            rc = -1;
-        } else if (memchr(line, '\0', n) != NULL && strlen(line) != n) {
-            rc = -1;
-        } else {
-            rc = apply_line(schema, conf, line, section, origin, err);
-        }
-    }
+    int rc = sf_config_apply_stream(schema, conf, f, path, err);
     fclose(f);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum {
     SF_CFG_STRING,   /* char * (owned) */
@@ -50,6 +51,10 @@ int sf_config_load(const sf_config_schema *schema, void *conf, const char *defau
 /* Just the file step; for tests and reloads. */
 int sf_config_apply_file(const sf_config_schema *schema, void *conf, const char *path,
                          char err[SF_CFG_ERR_MAX]);
+/* The file step on an open stream; name is used in messages ("name:line"). A NUL
+ * byte ends the line it is on (fgets), so binary junk is just a bad line. */
+int sf_config_apply_stream(const sf_config_schema *schema, void *conf, FILE *f,
+                           const char *name, char err[SF_CFG_ERR_MAX]);
 /* Sets one key from text. origin names the source for messages ("file:12", "--flag"). */
 int sf_config_set(const sf_config_schema *schema, void *conf, const char *key,
                   const char *value, const char *origin, char err[SF_CFG_ERR_MAX]);

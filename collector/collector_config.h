@@ -1,0 +1,23 @@
+/* The collector's configuration: its options table (file, SECURAFLOW_* variables, flags). */
+#ifndef SF_COLLECTOR_CONFIG_H
+#define SF_COLLECTOR_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/config.h"
+
+typedef struct sf_collector_config {
+    char *listen;            /* "127.0.0.1:8080" */
+    char *data_dir;          /* "./var": embedded PostgreSQL under DATA_DIR/pg, keys, etc. */
+    char *database_url;      /* empty = embedded PostgreSQL */
+    char *log_level;
+    char *dashboard_dir;     /* static files served at / */
+    int64_t body_limit;      /* single-record calls */
+    int64_t batch_body_limit;
+    int64_t request_timeout_ms;
+} sf_collector_config;
+
+extern const sf_config_schema sf_collector_schema;
+
+#endif

@@ -1,0 +1,239 @@
+/* The collector's HTTP front (see http_server.h): dispatch, correlation ids, timing
+ * headers and error replies. */
+#include "collector/http_server.h"
+
+#include <event2/buffer.h>
+#include <sys/queue.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/addr.h"
+#include "common/log.h"
+#include "common/time_util.h"
+
+struct sf_http_server {
+    struct evhttp *http;
+    struct sf_app *app;
+    const sf_route *routes;
+};
+
+/* api.md: an incoming id of 1-128 characters from [A-Za-z0-9._:-] is kept. */
+static int valid_correlation_id(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n < 1 || n > 128)
+        return 0;
+    return strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n;
+}
+
+static void new_uuid4(char out[37])
+{
+    unsigned char b[16];
+    randombytes_buf(b, sizeof b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+             b[13], b[14], b[15]);
+}
+
+static void assign_correlation_id(sf_request *r)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(r->req);
+    const char *id = evhttp_find_header(in, "X-Correlation-ID");
+    if (!valid_correlation_id(id))
+        id = evhttp_find_header(in, "X-Request-ID");
+    if (valid_correlation_id(id))
+        snprintf(r->correlation_id, sizeof r->correlation_id, "%s", id);
+    else
+        new_uuid4(r->correlation_id);
+    sf_log_set_correlation_id(r->correlation_id);
+}
+
+static void send_reply(sf_request *r, int status, const char *content_type, struct evbuffer *body)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+    char elapsed[32];
+    snprintf(elapsed, sizeof elapsed, "%.2fms", (sf_monotonic_us() - r->start_us) / 1000.0);
+    evhttp_add_header(out, "Content-Type", content_type);
+    evhttp_add_header(out, "X-Correlation-ID", r->correlation_id);
+    evhttp_add_header(out, "X-Response-Time", elapsed);
+    evhttp_add_header(out, "Access-Control-Expose-Headers", "X-Correlation-ID, X-Response-Time");
+    evhttp_send_reply(r->req, status, NULL, body);
+}
+
+void sf_reply_json(sf_request *r, int status, json_t *body)
+{
+    struct evbuffer *buf = evbuffer_new();
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(body);
+    if (text) {
+        evbuffer_add(buf, text, strlen(text));
+        free(text);
+    }
+    send_reply(r, status, "application/json", buf);
+    evbuffer_free(buf);
+}
+
+void sf_reply_error(sf_request *r, int status, const char *detail)
+{
+    sf_reply_json(r, status, json_pack("{s:s}", "detail", detail));
+}
+
+void sf_reply_invalid(sf_request *r, const sf_field_errors *errs, const char *loc_kind)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < errs->count; i++) {
+        const sf_field_error *e = &errs->items[i];
+        json_array_append_new(list, json_pack("{s:s,s:[s,s],s:s}", "type", e->type, "loc",
+                                              loc_kind, e->field, "msg", e->msg));
+    }
+    sf_reply_json(r, 422, json_pack("{s:o}", "detail", list));
+}
+
+void sf_reply_internal(sf_request *r, const char *cause)
+{
+    sf_log(SF_LOG_ERROR, "internal error", json_pack("{s:s}", "cause", cause));
+    sf_reply_json(r, 500, json_pack("{s:s,s:s}", "detail", "Internal error", "correlation_id",
+                                    r->correlation_id));
+}
+
+const char *sf_request_body(sf_request *r, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+    *len = evbuffer_get_length(in);
+    return (const char *)evbuffer_pullup(in, -1);
+}
+
+/* Matches path against pattern; "{...}" matches one non-empty segment. */
+static int path_matches(const char *pattern, const char *path, const char **param)
+{
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *seg_end = strchr(path, '/');
+            if (!seg_end)
+                seg_end = path + strlen(path);
+            if (seg_end == path)
+                return 0;
+            *param = path;
+            pattern = strchr(pattern, '}') + 1;
+            path = seg_end;
+        } else if (*pattern++ != *path++) {
+            return 0;
+        }
+    }
+    return *pattern == '\0' && *path == '\0';
+}
+
+static const char *method_name(enum evhttp_cmd_type m)
+{
+    switch (m) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+/* Copies the decoded path (no query, no trailing slash) into r->path. */
+static int parse_uri(sf_request *r)
+{
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->req);
+    const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
+    char *decoded = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
+    if (!decoded)
+        return -1;
+    size_t n = strlen(decoded);
+    while (n > 1 && decoded[n - 1] == '/')
+        n--;
+    int ok = n < sizeof r->path && memchr(decoded, '\0', n) == NULL;
+    if (ok) {
+        memcpy(r->path, decoded, n);
+        r->path[n] = '\0';
+    }
+    free(decoded);
+    const char *q = evhttp_uri_get_query(uri);
+    TAILQ_INIT(&r->query);
+    if (ok && q && evhttp_parse_query_str(q, &r->query) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static void dispatch(sf_request *r, const sf_route *routes)
+{
+    enum evhttp_cmd_type method = evhttp_request_get_command(r->req);
+    char allow[128] = "";
+    for (const sf_route *rt = routes; rt->pattern; rt++) {
+        const char *param = NULL;
+        if (!path_matches(rt->pattern, r->path, &param))
+            continue;
+        if (rt->method == method) {
+            r->path_param = param;
+            rt->handler(r);
+            return;
+        }
+        size_t used = strlen(allow);
+        snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", method_name(rt->method));
+    }
+    if (allow[0]) {
+        evhttp_add_header(evhttp_request_get_output_headers(r->req), "Allow", allow);
+        sf_reply_error(r, 405, "Method Not Allowed");
+    } else {
+        sf_reply_error(r, 404, "Not Found");
+    }
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    sf_http_server *srv = arg;
+    sf_request r;
+    memset(&r, 0, sizeof r);
+    r.req = req;
+    r.app = srv->app;
+    r.start_us = sf_monotonic_us();
+    assign_correlation_id(&r);
+    if (parse_uri(&r) != 0)
+        sf_reply_error(&r, 400, "Malformed request path or query");
+    else
+        dispatch(&r, srv->routes);
+    evhttp_clear_headers(&r.query);
+    sf_log_set_correlation_id(NULL);
+}
+
+sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
+                                     const char *listen, const sf_route *routes,
+                                     char *err, size_t err_size)
+{
+    char host[256];
+    uint16_t port;
+    if (sf_hostport_parse(listen, host, sizeof host, &port, err, err_size))
+        return NULL;
+    sf_http_server *srv = calloc(1, sizeof *srv);
+    srv->http = evhttp_new(base);
+    srv->app = app;
+    srv->routes = routes;
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                               EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
+                               EVHTTP_REQ_OPTIONS);
+    evhttp_set_gencb(srv->http, on_request, srv);
+    if (!evhttp_bind_socket_with_handle(srv->http, host, port)) {
+        snprintf(err, err_size, "cannot listen on %s: address in use or not available", listen);
+        sf_http_server_free(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+void sf_http_server_free(sf_http_server *srv)
+{
+    if (!srv)
+        return;
+    evhttp_free(srv->http);
+    free(srv);
+}

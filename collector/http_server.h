@@ -1,0 +1,56 @@
+/* The collector's HTTP front: libevent evhttp, a route table, correlation ids,
+ * X-Response-Time, and the error shapes of api.md (404/405/413/422/500). Handlers get
+ * an sf_request and answer with sf_reply_*; role checks plug in at one place
+ * (route_allows() in http_server.c) when authentication arrives. */
+#ifndef SF_HTTP_SERVER_H
+#define SF_HTTP_SERVER_H
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdint.h>
+
+#include "common/record_json.h"
+
+struct sf_app;
+
+typedef struct sf_request {
+    struct evhttp_request *req;
+    struct sf_app *app;
+    char path[2048];           /* decoded path, no query, no trailing slash */
+    struct evkeyvalq query;    /* decoded query parameters */
+    char correlation_id[129];
+    int64_t start_us;          /* monotonic */
+    const char *path_param;    /* the {id} segment, if the route has one */
+} sf_request;
+
+typedef void (*sf_handler)(sf_request *r);
+
+typedef struct sf_route {
+    enum evhttp_cmd_type method;
+    const char *pattern;       /* "/api/anomalies/{id}/resolve"; {id} matches one segment */
+    sf_handler handler;
+} sf_route;
+
+typedef struct sf_http_server sf_http_server;
+
+/* Binds host:port and serves routes (a table ending with a NULL pattern). */
+sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
+                                     const char *listen, const sf_route *routes,
+                                     char *err, size_t err_size);
+void sf_http_server_free(sf_http_server *srv);
+
+/* Answers with body (stolen) as JSON. */
+void sf_reply_json(sf_request *r, int status, json_t *body);
+/* {"detail": "..."} */
+void sf_reply_error(sf_request *r, int status, const char *detail);
+/* 422 {"detail":[{"type","loc":[loc_kind, field],"msg"}]} */
+void sf_reply_invalid(sf_request *r, const sf_field_errors *errs, const char *loc_kind);
+/* 500 "Internal error" with the correlation id; the cause goes to the log only. */
+void sf_reply_internal(sf_request *r, const char *cause);
+
+/* The request body (NUL-terminated copy is not made: use len). */
+const char *sf_request_body(sf_request *r, size_t *len);
+
+#endif
