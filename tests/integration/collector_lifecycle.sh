@@ -1,7 +1,7 @@
 # The collector's life: starts its embedded PostgreSQL, answers /api and /api/health,
 # follows api.md's conventions (404, 405 + Allow, correlation ids, X-Response-Time),
 # stops cleanly on SIGINT leaving no process, and comes back after a kill -9.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib.bash"
 port=$(free_port)
 base="http://127.0.0.1:$port"
 start() {

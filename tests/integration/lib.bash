@@ -1,4 +1,4 @@
-# Shared shell helpers for integration tests: checks that count, a free port, waiting for
+# Shared shell helpers for integration tests (not a test itself: run-all runs *.sh): checks that count, a free port, waiting for
 # HTTP, and a scratch directory removed on exit. Source it; call `finish` at the end.
 checks_passed=0
 checks_failed=0
