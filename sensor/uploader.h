@@ -24,6 +24,7 @@ typedef struct sf_uploader_config {
     int64_t batch_max_age_ms;   /* flush at least this often */
     int64_t heartbeat_interval_ms; /* default 10000 */
     int64_t queue_max_records;  /* in-memory bound between capture and uploader */
+    int spool_drop_newest;      /* at the spool cap: 0 = drop the oldest batch, 1 = the newest */
 } sf_uploader_config;
 
 typedef struct sf_uploader_counters {
