@@ -1,0 +1,84 @@
+/* HTTP recognition by the first bytes: a known method followed by a space, or
+ * "HTTP/" (status line). Cheap enough to run on the first payload of every flow. */
+#include "sensor/http_detect.h"
+
+#include <string.h>
+
+static const char *const methods[] = {
+    "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH", "REPORT",
+    "MKACTIVITY", "CHECKOUT", "MERGE", "M-SEARCH", "NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE",
+    "PURGE", "LINK", "UNLINK", "SOURCE", "BIND", "REBIND", "UNBIND", "ACL", "MKCALENDAR", "QUERY",
+};
+
+/* 1 = method + space, 2 = could still become one (input too short), 0 = no. */
+static int method_at(const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        size_t m = strlen(methods[i]);
+        size_t n = len < m ? len : m;
+        if (memcmp(p, methods[i], n) != 0)
+            continue;
+        if (len <= m)
+            return 2;
+        if (p[m] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
+static int status_at(const uint8_t *p, size_t len)
+{
+    static const char v[] = "HTTP/";
+    size_t n = len < 5 ? len : 5;
+    if (memcmp(p, v, n) != 0)
+        return 0;
+    return len < 5 ? 2 : 1;
+}
+
+sf_http_kind sf_http_detect(const uint8_t *p, size_t len)
+{
+    if (len == 0)
+        return SF_HTTP_NOT;
+    if (method_at(p, len))
+        return SF_HTTP_REQUEST;
+    if (status_at(p, len))
+        return SF_HTTP_RESPONSE;
+    return SF_HTTP_NOT;
+}
+
+/* Does the line starting at p carry an HTTP version (request line) before its end? */
+static int line_has_version(const uint8_t *p, size_t len)
+{
+    const uint8_t *eol = memchr(p, '\n', len);
+    size_t n = eol ? (size_t)(eol - p) : len;
+    return n >= 8 && memmem(p, n, " HTTP/", 6) != NULL;
+}
+
+static sf_http_kind kind_at(const uint8_t *p, size_t len, sf_http_kind want, int strict)
+{
+    if ((want & SF_HTTP_REQUEST) && method_at(p, len) == 1 && (!strict || line_has_version(p, len)))
+        return SF_HTTP_REQUEST;
+    if ((want & SF_HTTP_RESPONSE) && status_at(p, len) == 1 &&
+        (!strict || (len >= 9 && p[5] == '1' && p[6] == '.')))
+        return SF_HTTP_RESPONSE;
+    return SF_HTTP_NOT;
+}
+
+size_t sf_http_find_start(const uint8_t *p, size_t len, sf_http_kind want, sf_http_kind *found)
+{
+    *found = kind_at(p, len, want, 0);
+    if (*found)
+        return 0;
+    for (const uint8_t *q = memchr(p, '\n', len); q; q = memchr(q, '\n', len - (size_t)(q - p))) {
+        q++;
+        size_t off = (size_t)(q - p);
+        if (off >= len)
+            break;
+        *found = kind_at(q, len - off, want, 1);
+        if (*found)
+            return off;
+    }
+    *found = SF_HTTP_NOT;
+    return len;
+}

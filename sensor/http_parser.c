@@ -1,0 +1,581 @@
+/* llhttp glue: one parser per direction, fed the reassembled stream. We only observe,
+ * so the parser is lenient wherever servers and clients are, bodies are counted and
+ * never kept, and the few header values we report are copied into a bounded buffer.
+ *
+ * Message ends are found by pausing in on_message_complete: llhttp then tells us the
+ * exact end position, which gives message sizes, and the pairing work runs outside the
+ * callback. Gaps inside a body of known length are replaced by zeros so the parser
+ * stays in step; any other gap ends the message and we resynchronise on the next
+ * request or status line. */
+#include "sensor/http_conn.h"
+#include "sensor/http_detect.h"
+#include "sensor/flow_table.h"
+#include "sensor/sensor_engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RESYNC_GIVE_UP_BYTES (256u * 1024u)   /* never found HTTP: stop looking */
+
+static const uint32_t field_cap[SF_FIELD_COUNT] = {
+    [SF_FIELD_URL] = SF_ENDPOINT_MAX + SF_QUERY_MAX, [SF_FIELD_HOST] = SF_HOST_MAX,
+    [SF_FIELD_USER_AGENT] = SF_USER_AGENT_MAX, [SF_FIELD_CONTENT_TYPE] = SF_SHORT_TEXT_MAX,
+    [SF_FIELD_XFF] = SF_XFF_MAX,
+};
+
+static sf_http_side *side_of(llhttp_t *p) { return (sf_http_side *)p->data; }
+static sf_engine *eng_of(sf_http_side *s) { return s->conn->eng; }
+
+/* --- bounded capture of the header values we report --- */
+
+static void fields_reset(sf_http_side *s)
+{
+    s->arena_len = 0;
+    memset(s->field_off, 0, sizeof s->field_off);
+    memset(s->field_len, 0, sizeof s->field_len);
+    s->cur_field = -1;
+    s->last_field = -1;
+    s->name_len = 0;
+    s->header_bytes = 0;
+}
+
+static void arena_release(sf_http_side *s)
+{
+    if (s->arena) {
+        sf_engine_credit(eng_of(s), s->arena_cap);
+        free(s->arena);
+    }
+    s->arena = NULL;
+    s->arena_cap = 0;
+    fields_reset(s);
+}
+
+/* Appends to a kept field. A field's bytes are contiguous because llhttp delivers one
+ * field at a time; a repeated header keeps its first value. */
+static void field_append(sf_http_side *s, int f, const char *at, size_t len)
+{
+    if (s->field_len[f] && s->last_field != f)
+        return;
+    if (len > field_cap[f] - s->field_len[f])
+        len = field_cap[f] - s->field_len[f];
+    if (!len)
+        return;
+    if (s->arena_len + len > s->arena_cap) {
+        uint32_t cap = s->arena_cap ? s->arena_cap : 256;
+        while (cap < s->arena_len + len)
+            cap *= 2;
+        char *p = realloc(s->arena, cap);
+        if (!p)
+            return;
+        sf_engine_charge(eng_of(s), cap - s->arena_cap);
+        s->arena = p;
+        s->arena_cap = cap;
+    }
+    if (s->last_field != f)
+        s->field_off[f] = s->arena_len;
+    memcpy(s->arena + s->arena_len, at, len);
+    s->arena_len += (uint32_t)len;
+    s->field_len[f] += (uint32_t)len;
+    s->last_field = (int8_t)f;
+}
+
+/* Counts header bytes; past the cap nothing more is kept. */
+static int header_budget(sf_http_side *s, size_t len)
+{
+    s->header_bytes += (uint32_t)len;
+    if (s->header_bytes > eng_of(s)->lim.header_max) {
+        if (!(s->flags & SF_FLAG_TRUNCATED_HEADERS)) {
+            s->flags |= SF_FLAG_TRUNCATED_HEADERS;
+            eng_of(s)->stats.headers_truncated++;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static int on_url(llhttp_t *p, const char *at, size_t len)
+{
+    sf_http_side *s = side_of(p);
+    if (header_budget(s, len))
+        field_append(s, SF_FIELD_URL, at, len);
+    return 0;
+}
+
+static int on_header_field(llhttp_t *p, const char *at, size_t len)
+{
+    sf_http_side *s = side_of(p);
+    header_budget(s, len);
+    size_t room = sizeof s->name - s->name_len;
+    size_t n = len < room ? len : room;
+    memcpy(s->name + s->name_len, at, n);
+    s->name_len += (uint8_t)n;
+    return 0;
+}
+
+static int field_index(const sf_http_side *s)
+{
+    static const struct { const char *name; int field; bool request_only; } kept[] = {
+        {"host", SF_FIELD_HOST, true}, {"user-agent", SF_FIELD_USER_AGENT, true},
+        {"content-type", SF_FIELD_CONTENT_TYPE, false}, {"x-forwarded-for", SF_FIELD_XFF, true},
+    };
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+        if (s->name_len == strlen(kept[i].name) && strncasecmp(s->name, kept[i].name, s->name_len) == 0)
+            return (kept[i].request_only && !s->is_request) ? -1 : kept[i].field;
+    return -1;   /* including Authorization and cookies: never kept */
+}
+
+static int on_header_field_complete(llhttp_t *p)
+{
+    sf_http_side *s = side_of(p);
+    s->cur_field = (int8_t)(s->name_len < sizeof s->name ? field_index(s) : -1);
+    s->name_len = 0;
+    return 0;
+}
+
+static int on_header_value(llhttp_t *p, const char *at, size_t len)
+{
+    sf_http_side *s = side_of(p);
+    if (header_budget(s, len) && s->cur_field >= 0)
+        field_append(s, s->cur_field, at, len);
+    return 0;
+}
+
+static int on_header_value_complete(llhttp_t *p)
+{
+    side_of(p)->cur_field = -1;
+    return 0;
+}
+
+/* --- message boundaries --- */
+
+static int on_message_begin(llhttp_t *p)
+{
+    sf_http_side *s = side_of(p);
+    sf_http_conn *c = s->conn;
+    s->in_message = true;
+    s->completed = s->interim = s->known_body = false;
+    s->msg_first_us = s->ts_us;
+    s->body_bytes = 0;
+    s->flags = 0;
+    fields_reset(s);
+    c->seen_http = true;
+    if (s->is_request) {
+        eng_of(s)->stats.http_requests++;
+        s->txn = sf_txn_new(c, s->ts_us);
+    } else {
+        s->txn = sf_txn_for_response(c, s->ts_us);
+    }
+    return 0;
+}
+
+/* Copies the kept values of a request into its transaction. */
+static void keep_request_fields(sf_http_side *s, sf_txn *t)
+{
+    for (int f = 0; f < SF_FIELD_COUNT; f++)
+        if (s->field_len[f])
+            sf_txn_set_field(eng_of(s), t, &t->field[f], s->arena + s->field_off[f], s->field_len[f]);
+    t->method = s->parser.method;
+    t->http_major = s->parser.http_major;
+    t->http_minor = s->parser.http_minor;
+    t->have_request = true;
+}
+
+/* Returns llhttp's "skip body" codes: 1 = no body (HEAD), 2 = no body and the
+ * connection changes protocol (101, or 2xx to CONNECT). */
+static int response_headers(sf_http_side *s)
+{
+    sf_txn *t = s->txn;
+    int status = s->parser.status_code;
+    if (status >= 100 && status < 200 && status != 101) {
+        s->interim = true;
+        eng_of(s)->stats.http_interim_responses++;
+        return 0;
+    }
+    if (t) {
+        t->status = (uint16_t)status;
+        if (s->field_len[SF_FIELD_CONTENT_TYPE])
+            sf_txn_set_field(eng_of(s), t, &t->resp_content_type,
+                             s->arena + s->field_off[SF_FIELD_CONTENT_TYPE],
+                             s->field_len[SF_FIELD_CONTENT_TYPE]);
+        if (!t->http_major) {
+            t->http_major = s->parser.http_major;
+            t->http_minor = s->parser.http_minor;
+        }
+    }
+    if (status == 101 || (t && t->method == HTTP_CONNECT && status >= 200 && status < 300)) {
+        s->upgrade = true;
+        return 2;
+    }
+    if (t && t->method == HTTP_HEAD)
+        return 1;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *p)
+{
+    sf_http_side *s = side_of(p);
+    int ret = 0;
+    if (s->is_request) {
+        if (s->txn)
+            keep_request_fields(s, s->txn);
+    } else {
+        ret = response_headers(s);
+    }
+    s->known_body = ret == 0 && (p->flags & F_CONTENT_LENGTH) && !(p->flags & F_CHUNKED) &&
+                    p->content_length > 0;
+    if (s->arena_cap > 4096)
+        arena_release(s);        /* do not keep a large buffer for the body's lifetime */
+    else
+        fields_reset(s);
+    return ret;
+}
+
+static int on_body(llhttp_t *p, const char *at, size_t len)
+{
+    (void)at;
+    side_of(p)->body_bytes += len;
+    return 0;
+}
+
+static int on_chunk_header(llhttp_t *p)
+{
+    side_of(p)->known_body = p->content_length > 0;
+    return 0;
+}
+
+static int on_chunk_complete(llhttp_t *p)
+{
+    side_of(p)->known_body = false;
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+    sf_http_side *s = side_of(p);
+    s->completed = true;
+    s->known_body = false;
+    return HPE_PAUSED;           /* finish_message runs once llhttp says where we are */
+}
+
+static const llhttp_settings_t *settings(void)
+{
+    static llhttp_settings_t st;
+    static int ready;
+    if (!ready) {                /* idempotent: racing threads write the same values */
+        llhttp_settings_t t;
+        llhttp_settings_init(&t);
+        t.on_message_begin = on_message_begin;
+        t.on_url = on_url;
+        t.on_header_field = on_header_field;
+        t.on_header_field_complete = on_header_field_complete;
+        t.on_header_value = on_header_value;
+        t.on_header_value_complete = on_header_value_complete;
+        t.on_headers_complete = on_headers_complete;
+        t.on_body = on_body;
+        t.on_chunk_header = on_chunk_header;
+        t.on_chunk_complete = on_chunk_complete;
+        t.on_message_complete = on_message_complete;
+        st = t;
+        __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+    }
+    return &st;
+}
+
+static void parser_reset(sf_http_side *s)
+{
+    llhttp_init(&s->parser, s->is_request ? HTTP_REQUEST : HTTP_RESPONSE, settings());
+    s->parser.data = s;
+    /* An observer must accept what the endpoints accepted. */
+    s->parser.lenient_flags = LENIENT_HEADERS | LENIENT_CHUNKED_LENGTH | LENIENT_KEEP_ALIVE |
+                              LENIENT_TRANSFER_ENCODING | LENIENT_VERSION;
+    s->in_message = s->completed = s->known_body = s->upgrade = false;
+}
+
+/* --- what happens when a message ends, well or badly --- */
+
+static void finish_message(sf_http_side *s, uint64_t end_off)
+{
+    sf_http_conn *c = s->conn;
+    sf_txn *t = s->txn;
+    uint64_t bytes = end_off - s->msg_start_off;
+    s->msg_start_off = end_off;
+    s->in_message = s->completed = false;
+    if (s->is_request) {
+        if (t) {
+            t->req_last_us = s->ts_us;
+            t->req_bytes = bytes;
+            t->req_body = s->body_bytes;
+            t->req_done = true;
+            t->flags |= s->flags;
+        }
+        s->txn = NULL;
+        return;
+    }
+    if (s->interim)
+        return;                  /* 1xx: the request still waits for its final answer */
+    eng_of(s)->stats.http_responses++;
+    sf_txn *r = t ? t : sf_txn_alloc(c->eng, s->msg_first_us);
+    if (!r)
+        return;
+    r->resp_first_us = s->msg_first_us;
+    r->resp_last_us = s->ts_us;
+    r->resp_bytes = bytes;
+    r->resp_body = s->body_bytes;
+    r->flags |= s->flags;
+    if (!t) {
+        r->status = (uint16_t)s->parser.status_code;
+        r->http_major = s->parser.http_major;
+        r->http_minor = s->parser.http_minor;
+        sf_txn_emit_orphan(c, r);
+    } else {
+        sf_txn_finish(c, t);
+    }
+    s->txn = NULL;
+}
+
+/* A message cut short (gap, parse error, connection end). */
+static void abort_message(sf_http_side *s, uint32_t flag)
+{
+    if (!s->in_message)
+        return;
+    if (flag & SF_FLAG_PARSE_ERROR)
+        eng_of(s)->stats.parse_errors++;
+    else
+        eng_of(s)->stats.interrupted++;
+    sf_txn *t = s->txn;
+    if (s->is_request) {
+        if (t) {
+            if (!t->have_request)
+                keep_request_fields(s, t);
+            t->flags |= s->flags | flag;
+            t->req_last_us = s->ts_us;
+            t->req_body = s->body_bytes;
+            t->req_done = true;
+        }
+    } else if (!s->interim) {
+        s->flags |= flag;
+        finish_message(s, s->stream_off);
+    }
+    s->in_message = false;
+    s->txn = NULL;
+}
+
+static void enter_resync(sf_http_side *s)
+{
+    s->mode = SF_HTTP_MODE_RESYNC;
+    fields_reset(s);
+}
+
+static void enter_tunnel(sf_http_conn *c)
+{
+    c->tunnel = true;
+    eng_of(&c->side[0])->stats.upgrades++;
+    for (int i = 0; i < 2; i++) {
+        c->side[i].mode = SF_HTTP_MODE_TUNNEL;
+        arena_release(&c->side[i]);
+    }
+}
+
+/* Feeds bytes to the parser, handling the pauses we asked for. */
+static void parse(sf_http_side *s, const uint8_t *p, size_t len)
+{
+    while (len > 0 && s->mode == SF_HTTP_MODE_PARSE) {
+        llhttp_errno_t e = llhttp_execute(&s->parser, (const char *)p, len);
+        if (e == HPE_OK) {
+            s->stream_off += len;
+            return;
+        }
+        const char *pos = llhttp_get_error_pos(&s->parser);
+        size_t used = pos && pos >= (const char *)p && pos <= (const char *)p + len
+                          ? (size_t)(pos - (const char *)p) : len;
+        s->stream_off += used;
+        p += used;
+        len -= used;
+        if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) {
+            bool upgrade = s->upgrade || e == HPE_PAUSED_UPGRADE;
+            if (s->completed)
+                finish_message(s, s->stream_off);
+            if (e == HPE_PAUSED)
+                llhttp_resume(&s->parser);
+            else if (!s->is_request && s->upgrade)
+                enter_tunnel(s->conn);
+            else
+                llhttp_resume_after_upgrade(&s->parser);   /* request side: wait and see */
+            (void)upgrade;
+            continue;
+        }
+        abort_message(s, SF_FLAG_PARSE_ERROR);
+        parser_reset(s);
+        enter_resync(s);
+        if (len > 0 && used == 0) {           /* skip the byte that failed */
+            p++;
+            len--;
+            s->stream_off++;
+        }
+        sf_http_data(s->conn, s->index, p, len, s->ts_us);
+        return;
+    }
+}
+
+/* --- entry points from TCP --- */
+
+sf_http_conn *sf_http_conn_new(sf_engine *eng, sf_flow *flow)
+{
+    sf_http_conn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->eng = eng;
+    c->flow = flow;
+    for (int i = 0; i < 2; i++) {
+        c->side[i].conn = c;
+        c->side[i].index = (uint8_t)i;
+        c->side[i].cur_field = c->side[i].last_field = -1;
+    }
+    sf_engine_charge(eng, sizeof *c);
+    return c;
+}
+
+void sf_http_set_client(sf_http_conn *c, int client_side)
+{
+    c->flow->client = (uint8_t)client_side;
+    for (int i = 0; i < 2; i++) {
+        c->side[i].is_request = i == client_side;
+        parser_reset(&c->side[i]);
+    }
+}
+
+static void start_parsing(sf_http_side *s, const uint8_t *p, size_t len)
+{
+    s->mode = SF_HTTP_MODE_PARSE;
+    s->msg_start_off = s->stream_off;
+    parse(s, p, len);
+}
+
+/* First bytes of a direction: is it HTTP, and which side is the client? */
+static void detect(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
+{
+    sf_flow *f = c->flow;
+    sf_http_kind k = sf_http_detect(p, len);
+    int other_parsing = c->side[!s->index].mode == SF_HTTP_MODE_PARSE;
+    if (k && (f->client == SF_SIDE_UNKNOWN || !other_parsing)) {
+        int client = k == SF_HTTP_REQUEST ? s->index : !s->index;
+        if (f->client != client || !c->side[client].parser.settings)
+            sf_http_set_client(c, client);
+    }
+    if (k && f->client != SF_SIDE_UNKNOWN && (k == SF_HTTP_REQUEST) == s->is_request) {
+        start_parsing(s, p, len);
+        return;
+    }
+    if (!f->midstream && !c->seen_http && f->client == SF_SIDE_UNKNOWN) {
+        f->ignored = true;       /* a fresh connection that does not start as HTTP */
+        return;
+    }
+    enter_resync(s);
+    sf_http_data(c, s->index, p, len, s->ts_us);
+}
+
+/* Looks for the next message start; everything before it is skipped. */
+static void resync(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
+{
+    sf_flow *f = c->flow;
+    sf_http_kind want = f->client == SF_SIDE_UNKNOWN ? SF_HTTP_EITHER
+                        : s->is_request ? SF_HTTP_REQUEST : SF_HTTP_RESPONSE;
+    sf_http_kind found;
+    size_t off = sf_http_find_start(p, len, want, &found);
+    s->stream_off += off;
+    s->resync_scanned += off;
+    if (found == SF_HTTP_NOT) {
+        if (!c->seen_http && s->resync_scanned + c->side[!s->index].resync_scanned > RESYNC_GIVE_UP_BYTES)
+            f->ignored = true;
+        return;
+    }
+    if (f->client == SF_SIDE_UNKNOWN)
+        sf_http_set_client(c, found == SF_HTTP_REQUEST ? s->index : !s->index);
+    else
+        parser_reset(s);
+    start_parsing(s, p + off, len - off);
+}
+
+void sf_http_data(sf_http_conn *c, int side, const uint8_t *p, size_t len, int64_t ts_us)
+{
+    sf_http_side *s = &c->side[side];
+    s->ts_us = ts_us;
+    if (len == 0)
+        return;
+    switch (s->mode) {
+    case SF_HTTP_MODE_DETECT: detect(c, s, p, len); break;
+    case SF_HTTP_MODE_PARSE: parse(s, p, len); break;
+    case SF_HTTP_MODE_RESYNC: resync(c, s, p, len); break;
+    default: s->stream_off += len; break;   /* tunnel: not HTTP any more */
+    }
+}
+
+void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us)
+{
+    static const uint8_t zeros[16384];
+    sf_http_side *s = &c->side[side];
+    s->ts_us = ts_us;
+    if (s->mode == SF_HTTP_MODE_TUNNEL)
+        return;
+    if (s->mode == SF_HTTP_MODE_PARSE && s->in_message && s->known_body &&
+        len <= s->parser.content_length) {
+        /* Inside a body of known length: keep the parser in step with zeros. */
+        s->flags |= SF_FLAG_GAP;
+        c->eng->stats.body_gaps++;
+        while (len > 0 && s->mode == SF_HTTP_MODE_PARSE) {
+            uint32_t n = len < sizeof zeros ? len : (uint32_t)sizeof zeros;
+            parse(s, zeros, n);
+            len -= n;
+        }
+        return;
+    }
+    if (s->mode == SF_HTTP_MODE_PARSE && s->in_message && !s->is_request &&
+        llhttp_message_needs_eof(&s->parser) && s->parser.content_length == 0 &&
+        !(s->parser.flags & F_CHUNKED) && s->body_bytes > 0) {
+        s->flags |= SF_FLAG_GAP;             /* body runs to the close: length unknown anyway */
+        c->eng->stats.body_gaps++;
+        return;
+    }
+    if (s->mode == SF_HTTP_MODE_PARSE) {
+        abort_message(s, SF_FLAG_INTERRUPTED | SF_FLAG_GAP);
+        parser_reset(s);
+    }
+    s->stream_off += len;
+    if (s->is_request && c->flow->client != SF_SIDE_UNKNOWN)
+        sf_txn_add_lost_marker(c);
+    enter_resync(s);
+}
+
+void sf_http_fin(sf_http_conn *c, int side, int64_t ts_us)
+{
+    sf_http_side *s = &c->side[side];
+    s->ts_us = ts_us;
+    if (s->mode != SF_HTTP_MODE_PARSE || !s->in_message)
+        return;
+    /* A response without a length ends with the connection. */
+    if (!s->is_request && llhttp_finish(&s->parser) == HPE_OK && s->completed) {
+        finish_message(s, s->stream_off);
+        return;
+    }
+    abort_message(s, SF_FLAG_INTERRUPTED);
+    parser_reset(s);
+}
+
+void sf_http_conn_close(sf_http_conn *c, int64_t ts_us)
+{
+    sf_http_side *srv = NULL;
+    for (int i = 0; i < 2; i++)
+        if (!c->side[i].is_request)
+            srv = &c->side[i];
+    /* The server side first, so a response ended by the close still finds its request. */
+    if (srv)
+        sf_http_fin(c, srv->index, ts_us);
+    for (int i = 0; i < 2; i++)
+        sf_http_fin(c, i, ts_us);
+    sf_txn_expire(c, INT64_MAX);
+    for (int i = 0; i < 2; i++)
+        arena_release(&c->side[i]);
+    sf_engine_credit(c->eng, sizeof *c);
+    free(c);
+}

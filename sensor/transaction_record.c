@@ -1,0 +1,155 @@
+/* Transaction -> sf_record. See transaction_record.h. */
+#include "sensor/transaction_record.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define REDACTED "REDACTED"
+
+void sf_flow_addr_text(const sf_flow *f, int side, char *out, size_t size)
+{
+    if (!inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.addr[side], out, (socklen_t)size))
+        snprintf(out, size, "?");
+}
+
+static int is_secret(const char *key, size_t len, const sf_record_options *opt)
+{
+    for (size_t i = 0; opt && i < opt->n_secret_keys; i++)
+        if (strlen(opt->secret_keys[i]) == len && strncasecmp(key, opt->secret_keys[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t put(char *out, size_t size, size_t pos, const char *s, size_t n)
+{
+    if (pos + n >= size)
+        n = pos + 1 < size ? size - pos - 1 : 0;
+    memcpy(out + pos, s, n);
+    return pos + n;
+}
+
+size_t sf_redact_query(const char *query, size_t len, const sf_record_options *opt, char *out,
+                       size_t size)
+{
+    size_t pos = 0;
+    const char *p = query, *end = query + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *item_end = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(item_end - p));
+        if (eq && is_secret(p, (size_t)(eq - p), opt)) {
+            pos = put(out, size, pos, p, (size_t)(eq - p) + 1);
+            pos = put(out, size, pos, REDACTED, strlen(REDACTED));
+        } else {
+            pos = put(out, size, pos, p, (size_t)(item_end - p));
+        }
+        if (amp)
+            pos = put(out, size, pos, "&", 1);
+        p = amp ? amp + 1 : end;
+    }
+    if (size)
+        out[pos] = '\0';
+    return pos;
+}
+
+/* The client address, or the first X-Forwarded-For hop when the client is a trusted proxy. */
+static void client_address(const sf_record_options *opt, const char *client, const char *xff,
+                           char *out, size_t size)
+{
+    snprintf(out, size, "%s", client);
+    if (!xff || !opt)
+        return;
+    for (size_t i = 0; i < opt->n_trusted_proxies; i++) {
+        if (strcmp(opt->trusted_proxies[i], client) != 0)
+            continue;
+        size_t n = strcspn(xff, ", ");
+        unsigned char buf[16];
+        char hop[64];
+        snprintf(hop, sizeof hop, "%.*s", (int)(n < 63 ? n : 63), xff);
+        if (inet_pton(AF_INET, hop, buf) == 1 || inet_pton(AF_INET6, hop, buf) == 1)
+            snprintf(out, size, "%s", hop);
+        return;
+    }
+}
+
+static int set_text(char **slot, const char *s)
+{
+    return s ? sf_record_set_text(slot, s, strlen(s)) : 0;
+}
+
+static int set_url(const sf_txn *t, const sf_record_options *opt, sf_record *rec)
+{
+    const char *url = t->field[SF_FIELD_URL] ? t->field[SF_FIELD_URL] : "";
+    size_t len = strlen(url);
+    const char *q = memchr(url, '?', len);
+    size_t path_len = q ? (size_t)(q - url) : len;
+    char query[SF_QUERY_MAX + 1];
+    size_t qlen = q ? sf_redact_query(q + 1, len - path_len - 1, opt, query, sizeof query) : 0;
+    char endpoint[SF_ENDPOINT_MAX + 1];
+    int n = snprintf(endpoint, sizeof endpoint, "%.*s%s%.*s", (int)path_len, url, q ? "?" : "",
+                     (int)qlen, query);
+    if (n < 0)
+        return -1;
+    if (sf_record_set_text(&rec->endpoint, endpoint, strlen(endpoint)) < 0 ||
+        sf_record_set_text(&rec->path, url, path_len > SF_ENDPOINT_MAX ? SF_ENDPOINT_MAX : path_len) < 0)
+        return -1;
+    if (q && sf_record_set_text(&rec->query, query, qlen) < 0)
+        return -1;
+    return 0;
+}
+
+static void set_times(const sf_txn *t, sf_record *rec, sf_txn_times *times)
+{
+    bool have_resp = t->resp_last_us != 0;
+    times->req_first_us = t->have_request ? t->req_first_us : 0;
+    times->req_last_us = t->have_request ? t->req_last_us : 0;
+    times->resp_first_us = t->resp_first_us;
+    times->resp_last_us = t->resp_last_us;
+    rec->timestamp_us = t->have_request ? t->req_first_us : t->resp_first_us;
+    if (t->have_request && have_resp) {
+        rec->ttfb_us = t->resp_first_us - t->req_last_us;
+        if (rec->ttfb_us < 0)
+            rec->ttfb_us = 0;    /* early answer, before the request ended */
+        rec->duration_us = t->resp_last_us - t->req_first_us;
+        if (rec->duration_us < 0)
+            rec->duration_us = 0;
+        rec->response_time_ms = (double)rec->duration_us / 1000.0;
+    } else {
+        rec->response_time_ms = 0;
+    }
+}
+
+int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options *opt,
+                     sf_record *rec, sf_txn_times *times)
+{
+    int client = f->client == SF_SIDE_UNKNOWN ? 0 : f->client;
+    char caddr[64], saddr[64], ipaddr[64], version[16];
+    sf_flow_addr_text(f, client, caddr, sizeof caddr);
+    sf_flow_addr_text(f, !client, saddr, sizeof saddr);
+    client_address(opt, caddr, t->field[SF_FIELD_XFF], ipaddr, sizeof ipaddr);
+    if (t->have_request)
+        snprintf(rec->method, sizeof rec->method, "%s", llhttp_method_name((llhttp_method_t)t->method));
+    rec->status_code = t->status;
+    rec->request_size_bytes = t->have_request ? (int64_t)t->req_bytes : SF_ABSENT;
+    rec->response_size_bytes = t->resp_last_us ? (int64_t)t->resp_bytes : SF_ABSENT;
+    rec->req_body_bytes = t->have_request ? (int64_t)t->req_body : SF_ABSENT;
+    rec->resp_body_bytes = t->resp_last_us ? (int64_t)t->resp_body : SF_ABSENT;
+    rec->client_port = f->key.port[client];
+    rec->server_port = f->key.port[!client];
+    rec->flags = t->flags | (f->midstream ? SF_FLAG_MIDSTREAM : 0);
+    set_times(t, rec, times);
+    snprintf(version, sizeof version, "%u.%u", t->http_major, t->http_minor);
+    const char *ctype = t->resp_content_type ? t->resp_content_type : t->field[SF_FIELD_CONTENT_TYPE];
+    if (set_url(t, opt, rec) < 0 || set_text(&rec->client_ip, caddr) < 0 ||
+        set_text(&rec->server_ip, saddr) < 0 || set_text(&rec->ip_address, ipaddr) < 0 ||
+        set_text(&rec->host, t->field[SF_FIELD_HOST]) < 0 ||
+        set_text(&rec->user_agent, t->field[SF_FIELD_USER_AGENT]) < 0 ||
+        set_text(&rec->x_forwarded_for, t->field[SF_FIELD_XFF]) < 0 ||
+        set_text(&rec->content_type, ctype) < 0 ||
+        (t->http_major && set_text(&rec->http_version, version) < 0))
+        return -1;
+    return 0;
+}
