@@ -1,0 +1,41 @@
+/* The model API for the collector (and the securaflow-model command), in one header:
+ *
+ *   train      sf_model_train(rows, n_rows, names, n_features, schema_version, &opts, err)
+ *   save       sf_model_serialize(model, &buf, &len, err)   / sf_model_save_file
+ *   load       sf_model_load_buffer(buf, len, err)          / sf_model_load_file
+ *   check      sf_model_check_schema(model, SF_HTTP_SCHEMA_VERSION, sf_http_schema_hash(), err)
+ *   features   sf_features_from_record(rec, body, body_len, row)   (features_http.h)
+ *   score      sf_if_score(model, row) >= model->threshold  -> anomaly
+ *   explain    sf_if_reasons(model, row, reasons, 3)        (reasons.h)
+ *   free       sf_if_free(model)
+ *
+ * A loaded model is immutable: score and explain from any number of threads; swap models
+ * by pointer (e.g. an atomic pointer plus a grace period) and free the old one when no
+ * scorer holds it. */
+#ifndef SF_MODEL_MODEL_H
+#define SF_MODEL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "model/features_http.h"
+#include "model/iforest.h"
+#include "model/model_file.h"
+#include "model/reasons.h"
+#include "model/threshold.h"
+
+typedef struct sf_model_train_options {
+    sf_if_params forest;     /* trees, sample size, seed, trained_at_us (0 = now) */
+    double contamination;    /* threshold at this training-score quantile (default 0.01) */
+    double threshold;        /* or this fixed threshold when >= 0 (set < 0 to calibrate) */
+} sf_model_train_options;
+
+void sf_model_train_options_default(sf_model_train_options *opts);
+
+/* Trains a forest on rows (row-major n_rows x n_features, finite floats), records the
+ * schema (version, names, hash), calibrates the threshold and the per-feature statistics.
+ * NULL with err set on failure. */
+sf_iforest *sf_model_train(const float *rows, size_t n_rows, const char *const *names,
+                           uint32_t n_features, uint32_t schema_version,
+                           const sf_model_train_options *opts, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,111 @@
+/* Unit tests: the HTTP feature extractor (values, sensor vs API records, attacks) and
+ * feature rows from the CSIC 2010 files. */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/features_http.h"
+#include "model/http_dataset.h"
+#include "test_support.h"
+
+static void api_record(sf_record *r, const char *endpoint)
+{
+    sf_record_init(r);
+    sf_record_set_text(&r->endpoint, endpoint, strlen(endpoint));
+    strcpy(r->method, "GET");
+    r->status_code = 404;
+    r->response_time_ms = 99.0;
+    r->request_size_bytes = 0;
+    r->response_size_bytes = 1023;
+}
+
+static void test_values(void)
+{
+    sf_record r;
+    api_record(&r, "/api/users/123?q=a%27b&page=2");
+    float f[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(&r, NULL, 0, f);
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_HF_LATENCY_LOG], log1p(99.0), 1e-5);
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_HF_RESPONSE_BYTES_LOG], log(1024.0), 1e-5);
+    CU_ASSERT_EQUAL(f[SF_HF_STATUS_CLASS], 4);
+    CU_ASSERT_EQUAL(f[SF_HF_METHOD], 0);
+    CU_ASSERT_EQUAL(f[SF_HF_PATH_LENGTH], 14);
+    CU_ASSERT_EQUAL(f[SF_HF_PATH_DEPTH], 3);
+    CU_ASSERT_EQUAL(f[SF_HF_PATH_MAX_SEGMENT], 5);
+    CU_ASSERT_EQUAL(f[SF_HF_QUERY_LENGTH], 14);
+    CU_ASSERT_EQUAL(f[SF_HF_QUERY_PARAMS], 2);
+    CU_ASSERT_EQUAL(f[SF_HF_ARGS_MAX_VALUE], 3); /* "a'b" decoded */
+    CU_ASSERT_EQUAL(f[SF_HF_ARGS_SPECIAL], 1);
+    CU_ASSERT_EQUAL(f[SF_HF_BODY_LENGTH], 0);
+    CU_ASSERT_EQUAL(f[SF_HF_CTX_CLIENT_RATE], 0);
+    sf_record_clear(&r);
+}
+
+static void test_sensor_equals_api(void)
+{
+    sf_record api, sensor;
+    api_record(&api, "/shop/cart?id=3&name=x");
+    api_record(&sensor, "http://example.com:8080/shop/cart?id=3&name=x");
+    sf_record_set_text(&sensor.path, "/shop/cart", 10);
+    sf_record_set_text(&sensor.query, "id=3&name=x", 11);
+    sf_record_set_text(&sensor.host, "example.com", 11);
+    float a[SF_HTTP_FEATURE_COUNT], b[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(&api, NULL, 0, a);
+    sf_features_from_record(&sensor, NULL, 0, b);
+    CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+    sf_record_clear(&api);
+    sf_record_clear(&sensor);
+}
+
+static void test_attacks(void)
+{
+    sf_record r;
+    float f[SF_HTTP_FEATURE_COUNT];
+    api_record(&r, "/login?user=%27%20OR%201%3D1--&x=%3Cscript%3Ealert(1)%3C/script%3E");
+    sf_features_from_record(&r, NULL, 0, f);
+    CU_ASSERT(f[SF_HF_KW_SQLI] >= 2);
+    CU_ASSERT(f[SF_HF_KW_XSS] >= 2);
+    sf_record_clear(&r);
+    api_record(&r, "/files/..%2F..%2Fetc%2Fpasswd");
+    sf_features_from_record(&r, "a=1%0d%0aSet-Cookie:x", 21, f);
+    CU_ASSERT(f[SF_HF_KW_TRAVERSAL] >= 3);
+    CU_ASSERT(f[SF_HF_KW_INJECTION] >= 2);
+    CU_ASSERT_EQUAL(f[SF_HF_BODY_PARAMS], 1);
+    sf_record_clear(&r);
+    api_record(&r, "/index.jsp.BAK");
+    sf_features_from_record(&r, NULL, 0, f);
+    CU_ASSERT_EQUAL(f[SF_HF_KW_BACKUP_EXT], 1);
+    sf_record_clear(&r);
+}
+
+static void test_schema(void)
+{
+    CU_ASSERT_STRING_EQUAL(sf_http_feature_names[0], "meta.latency_ms_log");
+    CU_ASSERT_STRING_EQUAL(sf_http_feature_names[SF_HTTP_FEATURE_COUNT - 1],
+                           "ctx.client_distinct_paths_1m");
+    CU_ASSERT_NOT_EQUAL(sf_http_schema_hash(), 0);
+}
+
+static void test_csic_file(void)
+{
+    sf_dataset ds;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(sf_http_dataset_init(&ds), 0);
+    long n = sf_http_dataset_read_file(sf_test_data_path("csic2010/anomalousTrafficTest.txt.gz"),
+                                       1, &ds, err, sizeof err);
+    if (n < 0)
+        fprintf(stderr, "\n  %s\n", err);
+    CU_ASSERT_EQUAL(n, 25065);
+    CU_ASSERT_EQUAL(ds.rows, 25065);
+    sf_dataset_free(&ds);
+}
+
+void sf_test_register_model_features(void)
+{
+    CU_pSuite s = CU_add_suite("model_features", NULL, NULL);
+    CU_add_test(s, "feature values", test_values);
+    CU_add_test(s, "sensor and API records give the same row", test_sensor_equals_api);
+    CU_add_test(s, "attack indicators", test_attacks);
+    CU_add_test(s, "schema", test_schema);
+    CU_add_test(s, "CSIC 2010 anomalous file parses completely", test_csic_file);
+}
