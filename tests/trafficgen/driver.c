@@ -1,13 +1,16 @@
 /* The traffic driver (see driver.h). */
 #include "driver.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "request_mix.h"
@@ -35,6 +38,7 @@ typedef struct worker {
     sf_http_conn conn;
     bool open;
     long conn_id;
+    int client_port;          /* local port of the open connection, for matching captures */
 } worker;
 
 typedef struct buf {
@@ -127,8 +131,9 @@ static void record(worker *w, const tg_request *r, const outcome *oc)
         sh->latencies[sh->nlat++] = oc->latency_us;
     }
     if (sh->report) {
-        json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:s%, s:s?, s:i, s:I, s:I, s:I, s:I, s:s?, s:s?}",
-            "seq", (json_int_t)oc->seq, "conn", (json_int_t)w->conn_id, "method", r->method,
+        json_t *j = json_pack("{s:I, s:I, s:i, s:s, s:s, s:s%, s:s?, s:i, s:I, s:I, s:I, s:I, s:s?, s:s?}",
+            "seq", (json_int_t)oc->seq, "conn", (json_int_t)w->conn_id, "client_port",
+            w->client_port, "method", r->method,
             "target", r->target, "path", r->target, (size_t)plen, "query", q ? q + 1 : NULL,
             "status", oc->status, "latency_us", (json_int_t)oc->latency_us,
             "start_us", (json_int_t)oc->start_wall_us, "req_body_bytes", (json_int_t)r->body_len,
@@ -172,6 +177,12 @@ static const char *ensure_conn(worker *w, char *err, size_t es)
         return err;
     w->open = true;
     w->conn_id = atomic_fetch_add(&w->sh->conn_ids, 1);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    w->client_port = 0;
+    if (getsockname(w->conn.fd, (struct sockaddr *)&ss, &sl) == 0)
+        w->client_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                        : ((struct sockaddr_in *)&ss)->sin_port);
     return NULL;
 }
 
