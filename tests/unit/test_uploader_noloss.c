@@ -259,7 +259,7 @@ static void submit_range(sf_uploader *up, int from, int to)
     }
 }
 
-static sf_uploader *start(const char *spool_dir)
+static sf_uploader *start_queue(const char *spool_dir, int64_t queue_max)
 {
     char url[64], err[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%u", fk.port);
@@ -267,7 +267,7 @@ static sf_uploader *start(const char *spool_dir)
         .collector_url = url, .token = "test-token", .sensor_id = "unit-sensor",
         .interface = "lo", .spool_dir = spool_dir, .spool_max_bytes = 64 << 20,
         .batch_max_records = 10, .batch_max_age_ms = 50, .heartbeat_interval_ms = 200,
-        .queue_max_records = 1000,
+        .queue_max_records = queue_max,
     };
     sf_uploader *up = sf_uploader_start(&cfg, err, sizeof err);
     if (!up)
@@ -276,6 +276,8 @@ static sf_uploader *start(const char *spool_dir)
     sf_uploader_set_stats(up, json_pack("{s:i}", "packets", 1234));
     return up;
 }
+
+static sf_uploader *start(const char *spool_dir) { return start_queue(spool_dir, 1000); }
 
 /* Every id from 0 to n-1 exactly once, in order. */
 static void check_in_order(size_t n)
@@ -401,6 +403,29 @@ static void test_stop_flushes(void)
     fake_down();
 }
 
+/* With the collector down and a tiny queue, submitters spool full batches themselves:
+ * nothing is dropped, and the order survives two threads writing the spool. */
+static void test_queue_full_spools(void)
+{
+    char *dir = sf_test_mkdtemp("upspool");
+    fake_reset();
+    fake_up();
+    fake_down(); /* keeps the port number, refuses connections */
+    sf_uploader *up = start_queue(dir, 20);
+    submit_range(up, 0, 300);
+    sf_uploader_counters c;
+    sf_uploader_get_counters(up, &c);
+    CU_ASSERT_EQUAL(c.records_dropped, 0);
+    CU_ASSERT_EQUAL(c.records_submitted, 300);
+    fake_up();
+    CU_ASSERT_EQUAL(wait_records(300, 15000), 300);
+    sf_uploader_stop(up, 2000);
+    check_in_order(300);
+    fake_down();
+    sf_test_rmtree(dir);
+    free(dir);
+}
+
 static void test_bad_config(void)
 {
     char err[256];
@@ -435,5 +460,6 @@ void sf_test_register_uploader_noloss(void)
     CU_add_test(s, "no loss: outage, lost ack, restart with spool, 503", test_no_loss);
     CU_add_test(s, "permanent refusal is dropped and counted", test_permanent_refusal);
     CU_add_test(s, "stop flushes pending records", test_stop_flushes);
+    CU_add_test(s, "full queue spools from the submitter, in order", test_queue_full_spools);
     CU_add_test(s, "bad configuration refused", test_bad_config);
 }
