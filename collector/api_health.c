@@ -2,6 +2,7 @@
 #include "collector/api_health.h"
 
 #include "collector/app.h"
+#include "collector/sensor_registry.h"
 #include "common/time_util.h"
 
 void sf_api_root(sf_request *r)
@@ -13,13 +14,18 @@ void sf_api_root(sf_request *r)
 void sf_api_health(sf_request *r)
 {
     sf_app *app = r->app;
-    bool db_ok = sf_db_monitor_connected(app->db_monitor);
-    /* Without a model yet the collector still stores traffic: degraded, not unhealthy. */
-    bool model_loaded = false;
-    const char *status = db_ok ? (model_loaded ? "healthy" : "degraded") : "unhealthy";
+    sf_db_writer_stats ws;
+    sf_db_writer_get_stats(app->writer, &ws);
+    bool db_ok = sf_db_monitor_connected(app->db_monitor) && ws.healthy;
+    int model_version = sf_detectors_model_version(&app->detectors);
+    /* Without a model the collector still stores traffic and applies the rules:
+     * degraded, not unhealthy. Without a database it cannot keep what it accepts. */
+    const char *status = !db_ok ? "unhealthy" : model_version ? "healthy" : "degraded";
     double uptime = (sf_monotonic_us() - app->started_us) / 1e6;
-    sf_reply_json(r, 200, json_pack("{s:s,s:s,s:b,s:f,s:n,s:i,s:i}", "status", status,
+    json_int_t queue = ws.queued_records + sf_ingest_pipeline_pending(app->ingest);
+    sf_reply_json(r, 200, json_pack("{s:s,s:s,s:b,s:f,s:o,s:i,s:I}", "status", status,
                                     "database", db_ok ? "connected" : "disconnected",
-                                    "model_loaded", model_loaded, "uptime_seconds", uptime,
-                                    "model_version", "sensors", 0, "ingest_queue", 0));
+                                    "model_loaded", model_version > 0, "uptime_seconds", uptime,
+                                    "model_version", model_version ? json_integer(model_version) : json_null(),
+                                    "sensors", sf_sensors_recent_count(app), "ingest_queue", queue));
 }

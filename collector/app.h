@@ -1,5 +1,5 @@
-/* The collector's shared state: configuration, the event loop, the database, start time.
- * One per process; handlers reach it through sf_request.app. */
+/* The collector's shared state: configuration, the event loop, the database pieces, the
+ * detectors. One per process; handlers reach it through sf_request.app. */
 #ifndef SF_APP_H
 #define SF_APP_H
 
@@ -8,13 +8,27 @@
 
 #include "collector/collector_config.h"
 #include "collector/db_monitor.h"
+#include "collector/db_pool.h"
+#include "collector/db_writer.h"
+#include "collector/detectors.h"
+#include "collector/ingest_pipeline.h"
+#include "collector/ingest_tokens.h"
+#include "collector/loop_mailbox.h"
+#include "collector/sensor_registry.h"
 
 typedef struct sf_app {
     sf_collector_config config;
     struct event_base *base;
-    const char *conninfo;      /* libpq connection string in use */
-    sf_db_monitor *db_monitor; /* knows whether the database answers */
-    int64_t started_us;        /* monotonic */
+    const char *conninfo;          /* libpq connection string in use */
+    sf_db_monitor *db_monitor;     /* knows whether the database answers */
+    sf_loop_mailbox *mailbox;      /* worker threads -> loop */
+    sf_db_pool *db_pool;           /* read queries off the loop */
+    sf_db_writer *writer;          /* the one writer of traffic */
+    sf_ingest_pipeline *ingest;    /* decode + detect workers */
+    sf_detectors detectors;
+    sf_token_cache *tokens;
+    sf_sensor_registry *sensors;   /* sensors heard from, for health */
+    int64_t started_us;            /* monotonic */
 } sf_app;
 
 #endif

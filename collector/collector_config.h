@@ -16,6 +16,16 @@ typedef struct sf_collector_config {
     int64_t body_limit;      /* single-record calls */
     int64_t batch_body_limit;
     int64_t request_timeout_ms;
+    bool allow_anonymous_ingest;   /* development: ingest without token from loopback */
+    int64_t ingest_workers;
+    int64_t ingest_queue_max;      /* records waiting for the writer */
+    int64_t write_group_max;       /* records per transaction */
+    int64_t max_inflated;          /* largest decompressed batch */
+    int64_t read_connections;      /* read pool size */
+    int64_t retention_days;
+    int64_t aggregate_retention_days;
+    int64_t client_table_size;     /* clients tracked for per-client context */
+    int64_t shutdown_drain_ms;
 } sf_collector_config;
 
 extern const sf_config_schema sf_collector_schema;

@@ -1,5 +1,11 @@
-/* securaflow-collector: loads configuration, starts (or connects to) PostgreSQL, serves
- * the API on libevent, and stops everything in order on SIGINT/SIGTERM. */
+/* securaflow-collector: loads configuration, starts (or connects to) PostgreSQL, applies
+ * migrations, starts the writer, the ingest workers and the read pool, serves the API on
+ * libevent, and on SIGINT/SIGTERM stops taking requests, stores what was accepted,
+ * answers it, and stops everything in order.
+ *
+ *   securaflow-collector [options]                  serve
+ *   securaflow-collector [options] token create NAME  print a new ingest token
+ *   securaflow-collector [options] migrate            apply schema migrations and exit */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -10,42 +16,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "collector/api_health.h"
 #include "collector/app.h"
+#include "collector/db_migrations.h"
 #include "collector/http_server.h"
 #include "collector/pg_embedded.h"
+#include "collector/routes.h"
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/time_util.h"
 
-static const sf_route routes[] = {
-    {EVHTTP_REQ_GET, "/api", sf_api_root},
-    {EVHTTP_REQ_GET, "/api/health", sf_api_health},
-    {0, NULL, NULL},
-};
+typedef struct shutdown_state {
+    sf_app *app;
+    sf_http_server *srv;
+    struct event *tick;
+    int64_t deadline_us;
+} shutdown_state;
 
-static void on_signal(evutil_socket_t sig, short events, void *arg)
-{
-    (void)events;
-    sf_logf(SF_LOG_INFO, "received %s, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    event_base_loopexit(arg, NULL);
-}
-
-static int load_config(sf_app *app, int argc, char **argv)
+static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
 {
     char err[SF_CFG_ERR_MAX];
-    int first_arg;
-    if (sf_config_load(&sf_collector_schema, &app->config, NULL, argc, argv, &first_arg, err)) {
+    if (sf_config_load(&sf_collector_schema, &app->config, NULL, argc, argv, first_arg, err)) {
         if (strcmp(err, "help") == 0) {
-            printf("usage: securaflow-collector [--config FILE] [options]\n");
+            printf("usage: securaflow-collector [--config FILE] [options] [token create NAME | migrate]\n");
             sf_config_usage(&sf_collector_schema);
             exit(0);
         }
         fprintf(stderr, "securaflow-collector: %s\n", err);
-        return -1;
-    }
-    if (first_arg < argc) {
-        fprintf(stderr, "securaflow-collector: unknown command '%s' (try --help)\n", argv[first_arg]);
         return -1;
     }
     char host[256];
@@ -64,27 +60,126 @@ static int load_config(sf_app *app, int argc, char **argv)
     return 0;
 }
 
-/* Embedded PostgreSQL under DATA_DIR/pg unless database_url is set. */
+/* Embedded PostgreSQL under DATA_DIR/pg unless database_url is set; then migrations. */
 static int open_database(sf_app *app, sf_pg_embedded **pg)
 {
     if (app->config.database_url[0]) {
         app->conninfo = app->config.database_url;
+    } else {
+        if (mkdir(app->config.data_dir, 0755) && errno != EEXIST) {
+            sf_logf(SF_LOG_ERROR, "cannot create data directory %s: %s", app->config.data_dir,
+                    strerror(errno));
+            return -1;
+        }
+        char dir[4096], err[1024];
+        snprintf(dir, sizeof dir, "%s/pg", app->config.data_dir);
+        *pg = sf_pg_embedded_start(dir, NULL, err, sizeof err);
+        if (!*pg) {
+            sf_logf(SF_LOG_ERROR, "embedded PostgreSQL: %s", err);
+            return -1;
+        }
+        app->conninfo = sf_pg_embedded_conninfo(*pg);
+    }
+    PGconn *conn = PQconnectdb(app->conninfo);
+    char err[1024];
+    int rc = PQstatus(conn) == CONNECTION_OK ? sf_db_migrate(conn, err, sizeof err) : -1;
+    if (PQstatus(conn) != CONNECTION_OK)
+        snprintf(err, sizeof err, "%s", PQerrorMessage(conn));
+    if (rc)
+        sf_logf(SF_LOG_ERROR, "database: %s", err);
+    PQfinish(conn);
+    return rc;
+}
+
+static int run_command(sf_app *app, int argc, char **argv)
+{
+    if (strcmp(argv[0], "migrate") == 0 && argc == 1)
+        return 0; /* open_database already migrated */
+    if (strcmp(argv[0], "token") == 0 && argc == 3 && strcmp(argv[1], "create") == 0) {
+        PGconn *conn = PQconnectdb(app->conninfo);
+        char token[SF_TOKEN_TEXT_MAX], err[512];
+        int rc = PQstatus(conn) == CONNECTION_OK
+                     ? sf_ingest_token_create(conn, argv[2], token, err, sizeof err)
+                     : (snprintf(err, sizeof err, "%s", PQerrorMessage(conn)), -1);
+        PQfinish(conn);
+        if (rc) {
+            fprintf(stderr, "securaflow-collector: token create: %s\n", err);
+            return 1;
+        }
+        printf("%s\n", token);
         return 0;
     }
-    if (mkdir(app->config.data_dir, 0755) && errno != EEXIST) {
-        sf_logf(SF_LOG_ERROR, "cannot create data directory %s: %s", app->config.data_dir,
-                strerror(errno));
+    fprintf(stderr, "securaflow-collector: unknown command '%s' (commands: token create NAME, migrate)\n",
+            argv[0]);
+    return 2;
+}
+
+static void refresh_tokens(PGconn *conn, void *arg) { sf_token_cache_refresh(arg, conn); }
+
+static int start_workers(sf_app *app)
+{
+    app->mailbox = sf_loop_mailbox_new(app->base);
+    if (sf_detectors_init(&app->detectors, (uint32_t)app->config.client_table_size))
         return -1;
-    }
-    char dir[4096], err[1024];
-    snprintf(dir, sizeof dir, "%s/pg", app->config.data_dir);
-    *pg = sf_pg_embedded_start(dir, NULL, err, sizeof err);
-    if (!*pg) {
-        sf_logf(SF_LOG_ERROR, "embedded PostgreSQL: %s", err);
-        return -1;
-    }
-    app->conninfo = sf_pg_embedded_conninfo(*pg);
+    app->tokens = sf_token_cache_new();
+    app->sensors = sf_sensor_registry_new();
+    app->db_monitor = sf_db_monitor_start(app->conninfo, 2000, refresh_tokens, app->tokens);
+    sf_db_writer_config wc = {app->conninfo, app->config.ingest_queue_max,
+                              app->config.write_group_max, (int)app->config.retention_days,
+                              (int)app->config.aggregate_retention_days};
+    app->writer = sf_db_writer_start(&wc, app->mailbox);
+    sf_ingest_pipeline_config pc = {(int)app->config.ingest_workers, 256,
+                                    (size_t)app->config.max_inflated};
+    app->ingest = sf_ingest_pipeline_start(&pc, &app->detectors, app->writer, app->mailbox);
+    app->db_pool = sf_db_pool_start(app->conninfo, (int)app->config.read_connections, 1024,
+                                    app->mailbox);
     return 0;
+}
+
+/* After a stop signal: wait (on the loop, so completions are still answered) until the
+ * decode workers and the writer have nothing left, or the drain deadline passes. */
+static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    shutdown_state *s = arg;
+    sf_db_writer_stats ws;
+    sf_db_writer_get_stats(s->app->writer, &ws);
+    int pending = sf_ingest_pipeline_pending(s->app->ingest);
+    if ((pending == 0 && ws.queued_records == 0) || sf_monotonic_us() > s->deadline_us) {
+        if (pending || ws.queued_records)
+            sf_logf(SF_LOG_WARN, "drain deadline reached with %lld records queued",
+                    (long long)ws.queued_records);
+        event_base_loopexit(s->app->base, NULL);
+        return;
+    }
+    struct timeval tv = {0, 50000};
+    evtimer_add(s->tick, &tv);
+}
+
+static void on_signal(evutil_socket_t sig, short events, void *arg)
+{
+    (void)events;
+    shutdown_state *s = arg;
+    if (s->tick)
+        return; /* already draining */
+    sf_logf(SF_LOG_INFO, "received %s: no new requests; storing what was accepted",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    sf_http_server_stop_listening(s->srv);
+    s->deadline_us = sf_monotonic_us() + s->app->config.shutdown_drain_ms * 1000;
+    s->tick = evtimer_new(s->app->base, on_drain_tick, s);
+    on_drain_tick(-1, 0, s);
+}
+
+static void stop_workers(sf_app *app)
+{
+    sf_ingest_pipeline_stop(app->ingest);
+    sf_db_writer_stop(app->writer, app->config.shutdown_drain_ms);
+    sf_db_pool_stop(app->db_pool);
+    sf_loop_mailbox_free(app->mailbox); /* answers what the workers finished last */
+    sf_db_monitor_stop(app->db_monitor);
+    sf_token_cache_free(app->tokens);
+    sf_sensor_registry_free(app->sensors);
+    sf_detectors_destroy(&app->detectors);
 }
 
 static int serve(sf_app *app)
@@ -92,25 +187,37 @@ static int serve(sf_app *app)
     char err[512];
     evthread_use_pthreads();
     app->base = event_base_new();
-    sf_http_server *srv = sf_http_server_start(app->base, app, app->config.listen, routes, err,
-                                               sizeof err);
-    if (!srv) {
-        sf_logf(SF_LOG_ERROR, "%s", err);
-        event_base_free(app->base);
+    if (start_workers(app)) {
+        sf_log_error("cannot start workers (out of memory?)");
         return -1;
     }
-    struct event *sigint = evsignal_new(app->base, SIGINT, on_signal, app->base);
-    struct event *sigterm = evsignal_new(app->base, SIGTERM, on_signal, app->base);
-    event_add(sigint, NULL);
-    event_add(sigterm, NULL);
-    sf_log(SF_LOG_INFO, "collector listening",
-           json_pack("{s:s,s:s}", "listen", app->config.listen, "version", SF_VERSION));
-    event_base_dispatch(app->base);
-    sf_http_server_free(srv);
-    event_free(sigint);
-    event_free(sigterm);
+    shutdown_state stop = {app, NULL, NULL, 0};
+    int64_t max_body = app->config.batch_body_limit > app->config.body_limit
+                           ? app->config.batch_body_limit : app->config.body_limit;
+    stop.srv = sf_http_server_start(app->base, app, app->config.listen, sf_collector_routes,
+                                    (size_t)max_body, (int)(app->config.request_timeout_ms / 1000),
+                                    err, sizeof err);
+    int rc = -1;
+    if (stop.srv) {
+        struct event *sigint = evsignal_new(app->base, SIGINT, on_signal, &stop);
+        struct event *sigterm = evsignal_new(app->base, SIGTERM, on_signal, &stop);
+        event_add(sigint, NULL);
+        event_add(sigterm, NULL);
+        sf_log(SF_LOG_INFO, "collector listening",
+               json_pack("{s:s,s:s}", "listen", app->config.listen, "version", SF_VERSION));
+        event_base_dispatch(app->base);
+        event_free(sigint);
+        event_free(sigterm);
+        if (stop.tick)
+            event_free(stop.tick);
+        rc = 0;
+    } else {
+        sf_logf(SF_LOG_ERROR, "%s", err);
+    }
+    stop_workers(app);
+    sf_http_server_free(stop.srv);
     event_base_free(app->base);
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -121,7 +228,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "securaflow-collector: libsodium failed to initialise\n");
         return 1;
     }
-    if (load_config(&app, argc, argv)) {
+    int first_arg;
+    if (load_config(&app, argc, argv, &first_arg)) {
         sf_config_free(&sf_collector_schema, &app.config);
         return 2;
     }
@@ -129,12 +237,14 @@ int main(int argc, char **argv)
     sf_pg_embedded *pg = NULL;
     int rc = 1;
     if (open_database(&app, &pg) == 0) {
-        app.db_monitor = sf_db_monitor_start(app.conninfo, 2000);
-        rc = serve(&app) ? 1 : 0;
-        sf_db_monitor_stop(app.db_monitor);
+        if (first_arg < argc)
+            rc = run_command(&app, argc - first_arg, argv + first_arg);
+        else
+            rc = serve(&app) ? 1 : 0;
     }
     sf_pg_embedded_stop(pg);
     sf_config_free(&sf_collector_schema, &app.config);
-    sf_log_info("collector stopped");
+    if (first_arg >= argc)
+        sf_log_info("collector stopped");
     return rc;
 }

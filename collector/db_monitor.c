@@ -18,6 +18,8 @@ struct sf_db_monitor {
     pthread_cond_t wake;
     bool stopping;
     pthread_t thread;
+    sf_db_monitor_task task;
+    void *task_arg;
 };
 
 static bool check(PGconn **conn, const char *conninfo)
@@ -47,6 +49,8 @@ static void *monitor_main(void *arg)
         if (ok != atomic_load(&m->connected))
             sf_logf(ok ? SF_LOG_INFO : SF_LOG_WARN, "database %s", ok ? "connected" : "unreachable");
         atomic_store(&m->connected, ok);
+        if (ok && m->task)
+            m->task(conn, m->task_arg);
         pthread_mutex_lock(&m->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
@@ -64,7 +68,8 @@ static void *monitor_main(void *arg)
     return NULL;
 }
 
-sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms)
+sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms,
+                                   sf_db_monitor_task task, void *task_arg)
 {
     sf_db_monitor *m = calloc(1, sizeof *m);
     if (!m || !(m->conninfo = strdup(conninfo))) {
@@ -72,11 +77,15 @@ sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms)
         return NULL;
     }
     m->interval_ms = interval_ms;
+    m->task = task;
+    m->task_arg = task_arg;
     pthread_mutex_init(&m->lock, NULL);
     pthread_cond_init(&m->wake, NULL);
     /* First check before serving, so health is right from the first request. */
     PGconn *probe = PQconnectdb(conninfo);
     atomic_store(&m->connected, PQstatus(probe) == CONNECTION_OK);
+    if (PQstatus(probe) == CONNECTION_OK && task)
+        task(probe, task_arg);
     PQfinish(probe);
     if (pthread_create(&m->thread, NULL, monitor_main, m) != 0) {
         free(m->conninfo);

@@ -8,7 +8,14 @@
 
 typedef struct sf_db_monitor sf_db_monitor;
 
-sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms);
+#include <libpq-fe.h>
+
+/* Runs on the monitor's connection after each successful check (e.g. refreshing the
+ * ingest-token cache). */
+typedef void (*sf_db_monitor_task)(PGconn *conn, void *arg);
+
+sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms,
+                                   sf_db_monitor_task task, void *task_arg);
 /* True when the last check succeeded. */
 bool sf_db_monitor_connected(const sf_db_monitor *m);
 void sf_db_monitor_stop(sf_db_monitor *m);

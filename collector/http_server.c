@@ -15,6 +15,7 @@
 
 struct sf_http_server {
     struct evhttp *http;
+    struct evhttp_bound_socket *listener;
     struct sf_app *app;
     const sf_route *routes;
 };
@@ -52,8 +53,31 @@ static void assign_correlation_id(sf_request *r)
     sf_log_set_correlation_id(r->correlation_id);
 }
 
+static void request_free(sf_request *r)
+{
+    evhttp_clear_headers(&r->query);
+    free(r);
+}
+
+/* The client went away while its answer was being prepared (off the loop): libevent
+ * frees the request with the connection, so we only note it. */
+static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
+{
+    (void)evcon;
+    sf_request *r = arg;
+    r->req = NULL;
+}
+
 static void send_reply(sf_request *r, int status, const char *content_type, struct evbuffer *body)
 {
+    sf_log_set_correlation_id(r->correlation_id);
+    if (!r->req) {
+        sf_log(SF_LOG_INFO, "client closed before the reply", json_pack("{s:i}", "status", status));
+        sf_log_set_correlation_id(NULL);
+        request_free(r);
+        return;
+    }
+    evhttp_connection_set_closecb(evhttp_request_get_connection(r->req), NULL, NULL);
     struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
     char elapsed[32];
     snprintf(elapsed, sizeof elapsed, "%.2fms", (sf_monotonic_us() - r->start_us) / 1000.0);
@@ -61,7 +85,29 @@ static void send_reply(sf_request *r, int status, const char *content_type, stru
     evhttp_add_header(out, "X-Correlation-ID", r->correlation_id);
     evhttp_add_header(out, "X-Response-Time", elapsed);
     evhttp_add_header(out, "Access-Control-Expose-Headers", "X-Correlation-ID, X-Response-Time");
+    for (int i = 0; i < r->extra_header_count; i++)
+        evhttp_add_header(out, r->extra_headers[i][0], r->extra_headers[i][1]);
     evhttp_send_reply(r->req, status, NULL, body);
+    sf_log_set_correlation_id(NULL);
+    request_free(r);
+}
+
+void sf_reply_add_header(sf_request *r, const char *name, const char *value)
+{
+    if (r->extra_header_count < SF_EXTRA_HEADERS_MAX) {
+        int i = r->extra_header_count++;
+        snprintf(r->extra_headers[i][0], sizeof r->extra_headers[i][0], "%s", name);
+        snprintf(r->extra_headers[i][1], sizeof r->extra_headers[i][1], "%s", value);
+    }
+}
+
+void sf_reply_raw(sf_request *r, int status, const char *content_type, const char *body,
+                  size_t len)
+{
+    struct evbuffer *buf = evbuffer_new();
+    evbuffer_add(buf, body, len);
+    send_reply(r, status, content_type, buf);
+    evbuffer_free(buf);
 }
 
 void sf_reply_json(sf_request *r, int status, json_t *body)
@@ -100,8 +146,21 @@ void sf_reply_internal(sf_request *r, const char *cause)
                                     r->correlation_id));
 }
 
+const char *sf_request_peer(sf_request *r)
+{
+    char *addr = NULL;
+    ev_uint16_t port;
+    if (r->req)
+        evhttp_connection_get_peer(evhttp_request_get_connection(r->req), &addr, &port);
+    return addr ? addr : "";
+}
+
 const char *sf_request_body(sf_request *r, size_t *len)
 {
+    if (!r->req) {
+        *len = 0;
+        return "";
+    }
     struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
     *len = evbuffer_get_length(in);
     return (const char *)evbuffer_pullup(in, -1);
@@ -159,7 +218,6 @@ static int parse_uri(sf_request *r)
     }
     free(decoded);
     const char *q = evhttp_uri_get_query(uri);
-    TAILQ_INIT(&r->query);
     if (ok && q && evhttp_parse_query_str(q, &r->query) != 0)
         ok = 0;
     return ok ? 0 : -1;
@@ -175,14 +233,16 @@ static void dispatch(sf_request *r, const sf_route *routes)
             continue;
         if (rt->method == method) {
             r->path_param = param;
-            rt->handler(r);
+            r->route = rt;
+            if (sf_access_allows(r, rt->access))
+                rt->handler(r);
             return;
         }
         size_t used = strlen(allow);
         snprintf(allow + used, sizeof allow - used, "%s%s", used ? ", " : "", method_name(rt->method));
     }
     if (allow[0]) {
-        evhttp_add_header(evhttp_request_get_output_headers(r->req), "Allow", allow);
+        sf_reply_add_header(r, "Allow", allow);
         sf_reply_error(r, 405, "Method Not Allowed");
     } else {
         sf_reply_error(r, 404, "Not Found");
@@ -192,23 +252,29 @@ static void dispatch(sf_request *r, const sf_route *routes)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     sf_http_server *srv = arg;
-    sf_request r;
-    memset(&r, 0, sizeof r);
-    r.req = req;
-    r.app = srv->app;
-    r.start_us = sf_monotonic_us();
-    assign_correlation_id(&r);
-    if (parse_uri(&r) != 0)
-        sf_reply_error(&r, 400, "Malformed request path or query");
+    /* Heap-allocated: handlers may answer later, from a worker's completion. Every
+     * sf_reply_* sends the answer and frees the request, exactly once. */
+    sf_request *r = calloc(1, sizeof *r);
+    if (!r) {
+        evhttp_send_error(req, 503, "Out of memory");
+        return;
+    }
+    r->req = req;
+    r->app = srv->app;
+    r->start_us = sf_monotonic_us();
+    TAILQ_INIT(&r->query);
+    assign_correlation_id(r);
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_connection_closed, r);
+    if (parse_uri(r) != 0)
+        sf_reply_error(r, 400, "Malformed request path or query");
     else
-        dispatch(&r, srv->routes);
-    evhttp_clear_headers(&r.query);
+        dispatch(r, srv->routes);
     sf_log_set_correlation_id(NULL);
 }
 
 sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
                                      const char *listen, const sf_route *routes,
-                                     char *err, size_t err_size)
+                                     size_t max_body, int timeout_s, char *err, size_t err_size)
 {
     char host[256];
     uint16_t port;
@@ -222,12 +288,25 @@ sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app
                                EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
                                EVHTTP_REQ_OPTIONS);
     evhttp_set_gencb(srv->http, on_request, srv);
-    if (!evhttp_bind_socket_with_handle(srv->http, host, port)) {
+    /* Larger bodies get libevent's own 413 before any handler sees them; each route
+     * applies its own, smaller limit with the JSON error shape. */
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)max_body);
+    evhttp_set_timeout(srv->http, timeout_s);
+    srv->listener = evhttp_bind_socket_with_handle(srv->http, host, port);
+    if (!srv->listener) {
         snprintf(err, err_size, "cannot listen on %s: address in use or not available", listen);
         sf_http_server_free(srv);
         return NULL;
     }
     return srv;
+}
+
+void sf_http_server_stop_listening(sf_http_server *srv)
+{
+    if (srv && srv->listener) {
+        evhttp_del_accept_socket(srv->http, srv->listener);
+        srv->listener = NULL;
+    }
 }
 
 void sf_http_server_free(sf_http_server *srv)

@@ -15,6 +15,10 @@
 
 struct sf_app;
 
+#define SF_EXTRA_HEADERS_MAX 8
+
+struct sf_route;
+
 typedef struct sf_request {
     struct evhttp_request *req;
     struct sf_app *app;
@@ -23,24 +27,55 @@ typedef struct sf_request {
     char correlation_id[129];
     int64_t start_us;          /* monotonic */
     const char *path_param;    /* the {id} segment, if the route has one */
+    const struct sf_route *route;
+    int extra_header_count;
+    char extra_headers[SF_EXTRA_HEADERS_MAX][2][128];
 } sf_request;
 
 typedef void (*sf_handler)(sf_request *r);
+
+/* Who may call a route. Checked in one place (sf_access_allows, access.c) before the
+ * handler runs. */
+typedef enum {
+    SF_ACCESS_OPEN,    /* anyone: health, banner, OpenAPI, static files */
+    SF_ACCESS_READ,    /* any user role */
+    SF_ACCESS_ANALYST, /* analyst or admin: resolve, label, train, evaluate */
+    SF_ACCESS_ADMIN,
+    SF_ACCESS_INGEST,  /* ingest tokens (and admin/analyst): traffic, heartbeats */
+} sf_access;
 
 typedef struct sf_route {
     enum evhttp_cmd_type method;
     const char *pattern;       /* "/api/anomalies/{id}/resolve"; {id} matches one segment */
     sf_handler handler;
+    sf_access access;
 } sf_route;
+
+/* Decides whether r may use a route with this access level; when not, answers 401/403
+ * itself and returns 0. Defined in access.c. */
+int sf_access_allows(sf_request *r, sf_access access);
+/* The client's address as text (the socket peer). */
+const char *sf_request_peer(sf_request *r);
 
 typedef struct sf_http_server sf_http_server;
 
-/* Binds host:port and serves routes (a table ending with a NULL pattern). */
+/* Binds host:port and serves routes (a table ending with a NULL pattern). Bodies above
+ * max_body are refused by libevent; a client has timeout_s to send its request. */
 sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
                                      const char *listen, const sf_route *routes,
-                                     char *err, size_t err_size);
+                                     size_t max_body, int timeout_s, char *err, size_t err_size);
+/* Stops accepting connections (requests already received are still answered). */
+void sf_http_server_stop_listening(sf_http_server *srv);
 void sf_http_server_free(sf_http_server *srv);
 
+/* Every sf_reply_* sends the answer and frees r: call exactly one, once, on the loop
+ * thread (from a handler, or later from a worker's completion via the loop mailbox).
+ * If the client has gone meanwhile (r->req == NULL) it only frees r. */
+
+/* Adds a response header to the coming reply. */
+void sf_reply_add_header(sf_request *r, const char *name, const char *value);
+void sf_reply_raw(sf_request *r, int status, const char *content_type, const char *body,
+                  size_t len);
 /* Answers with body (stolen) as JSON. */
 void sf_reply_json(sf_request *r, int status, json_t *body);
 /* {"detail": "..."} */

@@ -1,0 +1,27 @@
+/* A growable text buffer for PostgreSQL COPY (text format): fields escaped, tab
+ * separated, \N for NULL, one row per line. Bounded by the writer's group size. */
+#ifndef SF_COPY_BUFFER_H
+#define SF_COPY_BUFFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sf_copy_buffer {
+    char *data;
+    size_t len, cap;
+    int failed;          /* an allocation failed: the buffer is unusable */
+    int row_started;
+} sf_copy_buffer;
+
+void sf_copy_reset(sf_copy_buffer *b);
+void sf_copy_free(sf_copy_buffer *b);
+void sf_copy_text(sf_copy_buffer *b, const char *s);   /* NULL -> \N */
+void sf_copy_int(sf_copy_buffer *b, int64_t v);
+void sf_copy_int_or_null(sf_copy_buffer *b, int64_t v, int64_t null_value);
+void sf_copy_double(sf_copy_buffer *b, double v);
+void sf_copy_bool(sf_copy_buffer *b, int v);
+void sf_copy_time(sf_copy_buffer *b, int64_t unix_us);
+void sf_copy_raw(sf_copy_buffer *b, const char *s, size_t n); /* already COPY-safe */
+void sf_copy_end_row(sf_copy_buffer *b);
+
+#endif

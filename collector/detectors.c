@@ -1,0 +1,211 @@
+/* The detectors (see detectors.h): context, forest, rules, behaviour, verdict. */
+#include "collector/detectors.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+#define RULE_SCORE 0.8
+
+void sf_detector_limits_default(sf_detector_limits *l)
+{
+    l->slow_ms = 3000;
+    l->large_bytes = 10000000;
+    l->flood_per_minute = 600;
+    l->scan_distinct = 20;
+    l->brute_force = 10;
+}
+
+int sf_detectors_init(sf_detectors *d, uint32_t client_capacity)
+{
+    memset(d, 0, sizeof *d);
+    sf_detector_limits_default(&d->limits);
+    pthread_rwlock_init(&d->model_lock, NULL);
+    pthread_mutex_init(&d->clients_lock, NULL);
+    d->clients = sf_client_table_new(client_capacity);
+    return d->clients ? 0 : -1;
+}
+
+void sf_detectors_destroy(sf_detectors *d)
+{
+    sf_if_free(d->model);
+    sf_client_table_free(d->clients);
+    pthread_rwlock_destroy(&d->model_lock);
+    pthread_mutex_destroy(&d->clients_lock);
+}
+
+void sf_detectors_set_model(sf_detectors *d, struct sf_iforest *model, int version)
+{
+    pthread_rwlock_wrlock(&d->model_lock);
+    struct sf_iforest *old = d->model;
+    d->model = model;
+    d->model_version = version;
+    pthread_rwlock_unlock(&d->model_lock);
+    sf_if_free(old); /* no reader holds it: they hold the read lock while scoring */
+}
+
+int sf_detectors_model_version(sf_detectors *d)
+{
+    pthread_rwlock_rdlock(&d->model_lock);
+    int v = d->model ? d->model_version : 0;
+    pthread_rwlock_unlock(&d->model_lock);
+    return v;
+}
+
+static int is_auth_route(const char *route)
+{
+    return strstr(route, "login") || strstr(route, "/auth") || strstr(route, "signin") ||
+           strstr(route, "token") || strstr(route, "password");
+}
+
+/* A verdict under construction: the strongest finding names the type. */
+typedef struct verdict {
+    int rank;                 /* higher wins the type */
+    const char *type, *severity, *detector;
+    json_t *reasons;
+    int rule_hit;
+} verdict;
+
+static void finding(verdict *v, int rank, const char *type, const char *severity,
+                    const char *detector, const char *reason)
+{
+    if (!v->reasons)
+        v->reasons = json_array();
+    json_array_append_new(v->reasons, json_string(reason));
+    v->rule_hit = 1;
+    if (rank > v->rank) {
+        v->rank = rank;
+        v->type = type;
+        v->severity = severity;
+        v->detector = detector;
+    }
+}
+
+static void check_rules(const sf_detector_limits *l, const sf_record *r, verdict *v)
+{
+    char why[160];
+    if (r->status_code >= 500) {
+        snprintf(why, sizeof why, "server error: status %d", r->status_code);
+        finding(v, 50, "server_error", "high", "rule", why);
+    }
+    if (r->response_time_ms > l->slow_ms) {
+        snprintf(why, sizeof why, "response time %.0f ms, above the %.0f ms limit",
+                 r->response_time_ms, l->slow_ms);
+        finding(v, 40, "response_time_spike", "medium", "rule", why);
+    }
+    if (r->request_size_bytes > l->large_bytes) {
+        snprintf(why, sizeof why, "request of %lld bytes, above %lld", (long long)r->request_size_bytes,
+                 (long long)l->large_bytes);
+        finding(v, 30, "large_request", "medium", "rule", why);
+    }
+    if (r->response_size_bytes > l->large_bytes) {
+        snprintf(why, sizeof why, "response of %lld bytes, above %lld",
+                 (long long)r->response_size_bytes, (long long)l->large_bytes);
+        finding(v, 29, "large_response", "medium", "rule", why);
+    }
+}
+
+static void check_behaviour(const sf_detector_limits *l, const sf_client_minute *c,
+                            const float *row, verdict *v)
+{
+    char why[160];
+    if (row[SF_HF_KW_SQLI] > 0)
+        finding(v, 90, "sql_injection", "critical", "payload", "SQL injection pattern in path or query");
+    if (row[SF_HF_KW_XSS] > 0)
+        finding(v, 89, "xss", "critical", "payload", "cross-site scripting pattern in path or query");
+    if (row[SF_HF_KW_TRAVERSAL] > 0)
+        finding(v, 88, "path_traversal", "critical", "payload", "path traversal or file access pattern");
+    if (row[SF_HF_KW_INJECTION] > 0)
+        finding(v, 87, "injection_attempt", "high", "payload", "command, CRLF or SSI injection pattern");
+    if (c->auth_failures >= l->brute_force) {
+        snprintf(why, sizeof why, "%.0f failed logins from this client in the last minute", c->auth_failures);
+        finding(v, 80, "brute_force", "critical", "behaviour", why);
+    }
+    if (c->distinct_not_found >= l->scan_distinct) {
+        snprintf(why, sizeof why, "about %.0f distinct not-found paths from this client in a minute",
+                 c->distinct_not_found);
+        finding(v, 70, "endpoint_scan", "high", "behaviour", why);
+    }
+    if (c->requests >= l->flood_per_minute) {
+        snprintf(why, sizeof why, "%.0f requests from this client in the last minute", c->requests);
+        finding(v, 60, "request_flood", "high", "behaviour", why);
+    }
+}
+
+static json_t *features_json(const float *row)
+{
+    json_t *o = json_object();
+    for (int f = 0; f < SF_HTTP_FEATURE_COUNT; f++)
+        json_object_set_new(o, sf_http_feature_names[f], json_real(row[f]));
+    return o;
+}
+
+static void add_model_reasons(const struct sf_iforest *model, const float *row, verdict *v)
+{
+    sf_reason reasons[3];
+    size_t n = sf_if_reasons(model, row, reasons, 3);
+    if (!v->reasons)
+        v->reasons = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(v->reasons, json_string(reasons[i].text));
+}
+
+static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
+{
+    float row[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(&it->rec, NULL, 0, row);
+    row[SF_HF_CTX_CLIENT_RATE] = (float)ctx->requests;
+    row[SF_HF_CTX_CLIENT_ERROR_RATIO] = (float)ctx->error_ratio;
+    row[SF_HF_CTX_CLIENT_DISTINCT_PATHS] = (float)ctx->distinct_paths;
+    verdict v = {0};
+    check_behaviour(&d->limits, ctx, row, &v);
+    check_rules(&d->limits, &it->rec, &v);
+    double score = -1;
+    if (d->model) {
+        score = sf_if_score(d->model, row);
+        it->model_version = d->model_version;
+        if (score >= d->model->threshold) {
+            add_model_reasons(d->model, row, &v);
+            if (!v.type) {
+                v.type = "pattern_anomaly";
+                v.severity = score >= d->model->threshold + 0.1 ? "high" : "medium";
+                v.detector = "isolation_forest";
+            }
+        }
+    }
+    it->score = v.rule_hit ? (score > RULE_SCORE ? score : RULE_SCORE) : (score < 0 ? 0 : score);
+    it->is_anomaly = v.type != NULL;
+    if (it->is_anomaly) {
+        it->anomaly_type = v.type;
+        it->severity = v.severity;
+        it->detector = v.detector;
+        it->reasons = v.reasons;
+        it->features = features_json(row);
+    } else {
+        it->anomaly_type = "normal";
+        json_decref(v.reasons);
+    }
+}
+
+void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n)
+{
+    sf_client_minute *ctx = malloc(n * sizeof *ctx);
+    if (!ctx)
+        return;
+    /* One lock per job for the shared client table, then score without it. */
+    pthread_mutex_lock(&d->clients_lock);
+    for (size_t i = 0; i < n; i++) {
+        const sf_record *r = &items[i].rec;
+        const char *client = r->client_ip ? r->client_ip : r->ip_address;
+        sf_client_observe(d->clients, client, items[i].ts_us, items[i].route, r->status_code,
+                          is_auth_route(items[i].route), &ctx[i]);
+    }
+    pthread_mutex_unlock(&d->clients_lock);
+    pthread_rwlock_rdlock(&d->model_lock);
+    for (size_t i = 0; i < n; i++)
+        detect_one(d, &items[i], &ctx[i]);
+    pthread_rwlock_unlock(&d->model_lock);
+    free(ctx);
+}

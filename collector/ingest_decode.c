@@ -1,0 +1,138 @@
+/* Ingest decoding (see ingest_decode.h). */
+#include "collector/ingest_decode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/gzip_inflate.h"
+#include "common/record_json.h"
+#include "common/time_util.h"
+
+#define JSON_DEPTH_MAX 32
+
+static void fail(sf_ingest_job *job, int status, json_t *body)
+{
+    job->status = status;
+    job->error_body = body;
+}
+
+static void fail_field(sf_ingest_job *job, const char *field, const char *type, const char *msg)
+{
+    fail(job, 422, json_pack("{s:[{s:s,s:[s,s],s:s}]}", "detail", "type", type, "loc", "body",
+                             field, "msg", msg));
+}
+
+static json_t *field_errors_json(const sf_field_errors *errs)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < errs->count; i++)
+        json_array_append_new(list, json_pack("{s:s,s:[s,s],s:s}", "type", errs->items[i].type,
+                                              "loc", "body", errs->items[i].field, "msg",
+                                              errs->items[i].msg));
+    return list;
+}
+
+void sf_ingest_item_prepare(sf_ingest_item *item, int64_t now_us)
+{
+    item->ts_us = item->rec.timestamp_us != SF_ABSENT ? item->rec.timestamp_us : now_us;
+    sf_route_template(item->rec.endpoint, item->route);
+    item->ground_truth = -1;
+    item->score = -1;
+}
+
+static int copy_id(sf_ingest_job *job, json_t *root, const char *key, char *out)
+{
+    json_t *v = json_object_get(root, key);
+    size_t n = json_is_string(v) ? json_string_length(v) : 0;
+    if (!json_is_string(v) || n < 1 || n > SF_BATCH_ID_MAX || memchr(json_string_value(v), 0, n)) {
+        fail_field(job, key, "string_type", "Field required: a string of 1-256 characters");
+        return -1;
+    }
+    memcpy(out, json_string_value(v), n + 1);
+    return 0;
+}
+
+static void decode_batch(sf_ingest_job *job, json_t *root)
+{
+    if (!json_is_object(root)) {
+        fail_field(job, "body", "model_attributes_type", "Input should be a JSON object");
+        return;
+    }
+    if (copy_id(job, root, "sensor_id", job->sensor_id) || copy_id(job, root, "batch_id", job->batch_id))
+        return;
+    json_t *records = json_object_get(root, "records");
+    if (!json_is_array(records)) {
+        fail_field(job, "records", "list_type", "Input should be a list of records");
+        return;
+    }
+    size_t n = json_array_size(records);
+    if (n > SF_BATCH_RECORDS_MAX) {
+        fail_field(job, "records", "too_long", "A batch holds at most 10000 records");
+        return;
+    }
+    job->items = calloc(n ? n : 1, sizeof *job->items);
+    job->rejected = json_array();
+    int64_t now = sf_now_us();
+    for (size_t i = 0; i < n; i++) {
+        sf_ingest_item *it = &job->items[job->count];
+        sf_field_errors errs = {0};
+        if (sf_record_from_json(json_array_get(records, i), &it->rec, &errs) != 0) {
+            char detail[256];
+            snprintf(detail, sizeof detail, "%s: %s", errs.items[0].field, errs.items[0].msg);
+            json_array_append_new(job->rejected, json_pack("{s:i,s:s}", "index", (json_int_t)i,
+                                                           "detail", detail));
+            continue;
+        }
+        sf_ingest_item_prepare(it, now);
+        job->count++;
+    }
+}
+
+static void decode_single(sf_ingest_job *job, json_t *root)
+{
+    sf_field_errors errs = {0};
+    job->items = calloc(1, sizeof *job->items);
+    job->rejected = json_array();
+    if (sf_record_from_json(root, &job->items[0].rec, &errs) != 0) {
+        fail(job, 422, json_pack("{s:o}", "detail", field_errors_json(&errs)));
+        return;
+    }
+    sf_ingest_item_prepare(&job->items[0], sf_now_us());
+    job->count = 1;
+}
+
+void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated)
+{
+    if (job->gzip) {
+        char *plain;
+        size_t plain_len;
+        int rc = sf_gzip_inflate(job->body, job->body_len, max_inflated, &plain, &plain_len);
+        if (rc == -2) {
+            fail(job, 413, json_pack("{s:s}", "detail", "Request body too large once decompressed"));
+            return;
+        }
+        if (rc != 0) {
+            fail(job, 400, json_pack("{s:s}", "detail", "Malformed gzip body"));
+            return;
+        }
+        free(job->body);
+        job->body = plain;
+        job->body_len = plain_len;
+    }
+    json_error_t jerr;
+    json_t *root = sf_json_load_bounded(job->body, job->body_len, JSON_DEPTH_MAX, &jerr);
+    free(job->body);
+    job->body = NULL;
+    if (!root) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "JSON decode error: %s", jerr.text);
+        fail_field(job, "body", "json_invalid", msg);
+        return;
+    }
+    if (job->is_batch)
+        decode_batch(job, root);
+    else
+        decode_single(job, root);
+    json_decref(root);
+}

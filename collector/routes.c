@@ -1,0 +1,14 @@
+/* The API's route table (see routes.h). Order matters only between patterns that could
+ * match the same path: the first match wins. */
+#include "collector/routes.h"
+
+#include "collector/api_health.h"
+#include "collector/api_ingest.h"
+
+const sf_route sf_collector_routes[] = {
+    {EVHTTP_REQ_GET, "/api", sf_api_root, SF_ACCESS_OPEN},
+    {EVHTTP_REQ_GET, "/api/health", sf_api_health, SF_ACCESS_OPEN},
+    {EVHTTP_REQ_POST, "/api/traffic", sf_api_traffic, SF_ACCESS_INGEST},
+    {EVHTTP_REQ_POST, "/api/traffic/batch", sf_api_traffic_batch, SF_ACCESS_INGEST},
+    {0, NULL, NULL, SF_ACCESS_OPEN},
+};

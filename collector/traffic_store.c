@@ -1,0 +1,437 @@
+/* Storing ingested traffic in one transaction per group (see traffic_store.h). */
+#include "collector/traffic_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/latency_histogram.h"
+#include "common/log.h"
+#include "common/time_util.h"
+
+#define US_PER_DAY 86400000000LL
+
+static int exec_ok(PGconn *c, const char *sql, char *err, size_t err_size)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok)
+        snprintf(err, err_size, "%s", PQerrorMessage(c));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+void sf_traffic_store_reset(sf_traffic_store *st)
+{
+    st->prepared = 0;
+    st->nknown = 0;
+}
+
+static int day_of(int64_t unix_us) { return (int)(unix_us >= 0 ? unix_us / US_PER_DAY : -1); }
+
+int sf_traffic_store_ensure_partition(sf_traffic_store *st, int64_t unix_us, char *err,
+                                      size_t err_size)
+{
+    int day = day_of(unix_us);
+    for (int i = 0; i < st->nknown; i++)
+        if (st->known_days[i] == day)
+            return 0;
+    time_t start = (time_t)day * 86400;
+    struct tm tm;
+    gmtime_r(&start, &tm);
+    char name[32], from[SF_RFC3339_LEN], to[SF_RFC3339_LEN], sql[256];
+    strftime(name, sizeof name, "traffic_logs_p%Y%m%d", &tm);
+    sf_time_format((int64_t)day * US_PER_DAY, from, sizeof from);
+    sf_time_format((int64_t)(day + 1) * US_PER_DAY, to, sizeof to);
+    snprintf(sql, sizeof sql, "CREATE TABLE IF NOT EXISTS %s PARTITION OF traffic_logs "
+             "FOR VALUES FROM ('%s') TO ('%s')", name, from, to);
+    if (exec_ok(st->conn, sql, err, err_size)) {
+        /* Another collector may have made it a moment ago: check before failing. */
+        char check[96];
+        snprintf(check, sizeof check, "SELECT 1 FROM pg_class WHERE relname = '%s'", name);
+        PGresult *r = PQexec(st->conn, check);
+        int exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
+        PQclear(r);
+        if (!exists)
+            return -1;
+    }
+    st->known_days[st->nknown++ % 64] = day;
+    if (st->nknown > 64)
+        st->nknown = 64;
+    return 0;
+}
+
+/* Claims the batch id; a conflict means an earlier copy was stored: fetch its counts. */
+static int claim_batch(sf_traffic_store *st, sf_ingest_job *job, char *err, size_t err_size)
+{
+    char accepted[16], anomalies[16];
+    snprintf(accepted, sizeof accepted, "%zu", job->count);
+    snprintf(anomalies, sizeof anomalies, "%d", job->anomalies);
+    char *rejected = json_dumps(job->rejected ? job->rejected : json_array(), JSON_COMPACT);
+    const char *params[5] = {job->sensor_id, job->batch_id, accepted, rejected, anomalies};
+    PGresult *r = PQexecParams(st->conn,
+        "INSERT INTO ingest_batches (sensor_id, batch_id, accepted, rejected, anomalies) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1", 5, NULL, params,
+        NULL, NULL, 0);
+    free(rejected);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+        PQclear(r);
+        return -1;
+    }
+    int claimed = PQntuples(r) == 1;
+    PQclear(r);
+    if (claimed)
+        return 0;
+    r = PQexecParams(st->conn, "SELECT accepted, rejected, anomalies FROM ingest_batches "
+                     "WHERE sensor_id = $1 AND batch_id = $2", 2, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+        snprintf(err, err_size, "duplicate batch lookup: %s", PQerrorMessage(st->conn));
+        PQclear(r);
+        return -1;
+    }
+    job->duplicate = true;
+    job->stored_accepted = atoi(PQgetvalue(r, 0, 0));
+    job->stored_rejected = json_loads(PQgetvalue(r, 0, 1), 0, NULL);
+    job->stored_anomalies = atoi(PQgetvalue(r, 0, 2));
+    PQclear(r);
+    return 0;
+}
+
+static int next_traffic_id(sf_traffic_store *st, int64_t *id, char *err, size_t err_size)
+{
+    if (st->next_id >= st->end_id) {
+        PGresult *r = PQexec(st->conn, "SELECT nextval('traffic_id_block_seq')");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+            PQclear(r);
+            return -1;
+        }
+        int64_t block = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+        PQclear(r);
+        st->next_id = block * SF_ID_BLOCK;
+        st->end_id = st->next_id + SF_ID_BLOCK;
+    }
+    *id = st->next_id++;
+    return 0;
+}
+
+static int copy_rows(sf_traffic_store *st, const char *sql, char *err, size_t err_size)
+{
+    if (st->copy.failed) {
+        snprintf(err, err_size, "out of memory building COPY data");
+        return -1;
+    }
+    PGresult *r = PQexec(st->conn, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+        PQclear(r);
+        return -1;
+    }
+    PQclear(r);
+    int ok = PQputCopyData(st->conn, st->copy.data, (int)st->copy.len) == 1 &&
+             PQputCopyEnd(st->conn, NULL) == 1;
+    r = PQgetResult(st->conn);
+    ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        snprintf(err, err_size, "COPY: %s", PQerrorMessage(st->conn));
+    PQclear(r);
+    while ((r = PQgetResult(st->conn)))
+        PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static void traffic_row(sf_copy_buffer *b, const sf_ingest_item *it, const char *sensor_id)
+{
+    const sf_record *r = &it->rec;
+    sf_copy_int(b, it->traffic_id);
+    sf_copy_time(b, it->ts_us);
+    sf_copy_text(b, r->endpoint);
+    sf_copy_text(b, it->route);
+    sf_copy_text(b, r->method);
+    sf_copy_int_or_null(b, r->status_code, 0);
+    sf_copy_double(b, r->response_time_ms);
+    sf_copy_int_or_null(b, r->request_size_bytes, SF_ABSENT);
+    sf_copy_int_or_null(b, r->response_size_bytes, SF_ABSENT);
+    sf_copy_text(b, r->client_ip ? r->client_ip : r->ip_address);
+    sf_copy_text(b, r->user_agent);
+    sf_copy_int_or_null(b, r->client_port, SF_ABSENT);
+    sf_copy_text(b, r->server_ip);
+    sf_copy_int_or_null(b, r->server_port, SF_ABSENT);
+    sf_copy_text(b, r->host);
+    sf_copy_text(b, r->query);
+    sf_copy_text(b, r->http_version);
+    sf_copy_text(b, r->content_type);
+    sf_copy_text(b, r->x_forwarded_for);
+    sf_copy_int_or_null(b, r->ttfb_us, SF_ABSENT);
+    sf_copy_int_or_null(b, r->duration_us, SF_ABSENT);
+    sf_copy_int_or_null(b, r->req_body_bytes, SF_ABSENT);
+    sf_copy_int_or_null(b, r->resp_body_bytes, SF_ABSENT);
+    sf_copy_int(b, r->flags);
+    sf_copy_text(b, sensor_id[0] ? sensor_id : NULL);
+    if (it->score >= 0)
+        sf_copy_double(b, it->score);
+    else
+        sf_copy_text(b, NULL);
+    sf_copy_bool(b, it->is_anomaly);
+    sf_copy_int_or_null(b, it->model_version, 0);
+    sf_copy_bool(b, it->demo);
+    if (it->ground_truth >= 0)
+        sf_copy_bool(b, it->ground_truth);
+    else
+        sf_copy_text(b, NULL);
+    sf_copy_end_row(b);
+}
+
+#define TRAFFIC_COPY "COPY traffic_logs (id, ts, endpoint, route, method, status_code, " \
+    "response_time_ms, request_size_bytes, response_size_bytes, ip_address, user_agent, "   \
+    "client_port, server_ip, server_port, host, query, http_version, content_type, "        \
+    "x_forwarded_for, ttfb_us, duration_us, req_body_bytes, resp_body_bytes, flags, "       \
+    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth) FROM STDIN"
+
+static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t detected_us)
+{
+    char *reasons = json_dumps(it->reasons ? it->reasons : json_array(), JSON_COMPACT);
+    char *features = json_dumps(it->features ? it->features : json_object(),
+                                JSON_COMPACT | JSON_REAL_PRECISION(6));
+    sf_copy_int(b, it->traffic_id);
+    sf_copy_time(b, it->ts_us);
+    sf_copy_time(b, detected_us);
+    sf_copy_double(b, it->score < 0 ? 0 : it->score);
+    sf_copy_text(b, it->anomaly_type);
+    sf_copy_text(b, it->severity);
+    sf_copy_text(b, it->detector);
+    sf_copy_text(b, reasons);
+    sf_copy_text(b, features);
+    sf_copy_int_or_null(b, it->model_version, 0);
+    sf_copy_text(b, it->rec.endpoint);
+    sf_copy_text(b, it->route);
+    sf_copy_text(b, it->rec.method);
+    sf_copy_int_or_null(b, it->rec.status_code, 0);
+    sf_copy_double(b, it->rec.response_time_ms);
+    sf_copy_bool(b, it->demo);
+    sf_copy_end_row(b);
+    free(reasons);
+    free(features);
+}
+
+#define ANOMALY_COPY "COPY anomalies (traffic_id, traffic_ts, detected_at, anomaly_score, " \
+    "anomaly_type, severity, detector, reasons, features, model_version, endpoint, route, "  \
+    "method, status_code, response_time_ms, demo) FROM STDIN"
+
+/* Items of the group that are stored (not in duplicate batches), for sorting. */
+typedef struct stored_item {
+    const sf_ingest_item *item;
+    int64_t minute;
+} stored_item;
+
+static int by_rollup_key(const void *a, const void *b)
+{
+    const stored_item *x = a, *y = b;
+    if (x->minute != y->minute)
+        return x->minute < y->minute ? -1 : 1;
+    int c = strcmp(x->item->route, y->item->route);
+    return c ? c : strcmp(x->item->rec.method, y->item->rec.method);
+}
+
+static void rollup_row(sf_copy_buffer *b, const stored_item *first, size_t n)
+{
+    sf_latency_hist *h = calloc(1, sizeof *h);
+    int64_t errors = 0, server_errors = 0, anomalies = 0;
+    double sum = 0, max = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sf_ingest_item *it = first[i].item;
+        double ms = it->rec.response_time_ms;
+        errors += it->rec.status_code >= 400;
+        server_errors += it->rec.status_code >= 500;
+        anomalies += it->is_anomaly;
+        sum += ms;
+        max = ms > max ? ms : max;
+        if (h)
+            sf_hist_add(h, ms);
+    }
+    char text[SF_HIST_TEXT_MAX];
+    size_t len = h ? sf_hist_to_pg_array(h, text) : 2;
+    if (!h)
+        memcpy(text, "{}", 3);
+    free(h);
+    sf_copy_time(b, first[0].minute * 60000000LL);
+    sf_copy_text(b, first[0].item->route);
+    sf_copy_text(b, first[0].item->rec.method);
+    sf_copy_int(b, (int64_t)n);
+    sf_copy_int(b, errors);
+    sf_copy_int(b, server_errors);
+    sf_copy_int(b, anomalies);
+    sf_copy_double(b, sum);
+    sf_copy_double(b, max);
+    sf_copy_raw(b, text, len);
+    sf_copy_end_row(b);
+}
+
+static int write_rollups(sf_traffic_store *st, stored_item *items, size_t n, char *err,
+                         size_t err_size)
+{
+    if (n == 0)
+        return 0;
+    if (!st->prepared) {
+        if (exec_ok(st->conn, "CREATE TEMP TABLE IF NOT EXISTS rollup_in "
+                              "(LIKE rollup_minute) ON COMMIT DELETE ROWS", err, err_size))
+            return -1;
+        st->prepared = 1;
+    }
+    qsort(items, n, sizeof *items, by_rollup_key); /* also a fixed lock order */
+    sf_copy_reset(&st->copy);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && by_rollup_key(&items[i], &items[j]) == 0; j++)
+            ;
+        rollup_row(&st->copy, &items[i], j - i);
+    }
+    if (copy_rows(st, "COPY rollup_in FROM STDIN", err, err_size))
+        return -1;
+    return exec_ok(st->conn,
+        "INSERT INTO rollup_minute SELECT * FROM rollup_in ORDER BY minute, route, method "
+        "ON CONFLICT (minute, route, method) DO UPDATE SET "
+        "request_count = rollup_minute.request_count + EXCLUDED.request_count, "
+        "error_count = rollup_minute.error_count + EXCLUDED.error_count, "
+        "server_error_count = rollup_minute.server_error_count + EXCLUDED.server_error_count, "
+        "anomaly_count = rollup_minute.anomaly_count + EXCLUDED.anomaly_count, "
+        "sum_ms = rollup_minute.sum_ms + EXCLUDED.sum_ms, "
+        "max_ms = greatest(rollup_minute.max_ms, EXCLUDED.max_ms), "
+        "hist = sf_hist_merge(rollup_minute.hist, EXCLUDED.hist)", err, err_size);
+}
+
+/* Claims batches, assigns ids, and lists the items to store. */
+static int prepare_group(sf_traffic_store *st, sf_ingest_job **jobs, size_t n,
+                         stored_item *stored, size_t *nstored, char *err, size_t err_size)
+{
+    *nstored = 0;
+    for (size_t j = 0; j < n; j++) {
+        sf_ingest_job *job = jobs[j];
+        if (job->batch_id[0] && claim_batch(st, job, err, err_size))
+            return -1;
+        if (job->duplicate)
+            continue;
+        for (size_t i = 0; i < job->count; i++) {
+            sf_ingest_item *it = &job->items[i];
+            if (next_traffic_id(st, &it->traffic_id, err, err_size))
+                return -1;
+            stored[*nstored].item = it;
+            stored[(*nstored)++].minute = it->ts_us / 60000000LL;
+        }
+    }
+    return 0;
+}
+
+static int write_items(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, stored_item *stored,
+                       size_t nstored, char *err, size_t err_size)
+{
+    if (nstored == 0)
+        return 0;
+    sf_copy_reset(&st->copy);
+    for (size_t j = 0; j < n; j++)
+        if (!jobs[j]->duplicate)
+            for (size_t i = 0; i < jobs[j]->count; i++)
+                traffic_row(&st->copy, &jobs[j]->items[i], jobs[j]->sensor_id);
+    if (copy_rows(st, TRAFFIC_COPY, err, err_size))
+        return -1;
+    sf_copy_reset(&st->copy);
+    int64_t now = sf_now_us();
+    size_t anomalies = 0;
+    for (size_t s = 0; s < nstored; s++)
+        if (stored[s].item->is_anomaly) {
+            anomaly_row(&st->copy, stored[s].item, now);
+            anomalies++;
+        }
+    if (anomalies && copy_rows(st, ANOMALY_COPY, err, err_size))
+        return -1;
+    return write_rollups(st, stored, nstored, err, err_size);
+}
+
+static int ensure_partitions(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
+                             size_t err_size)
+{
+    int last_day = -2;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < jobs[j]->count; i++) {
+            int64_t ts = jobs[j]->items[i].ts_us;
+            if (day_of(ts) == last_day)
+                continue;
+            if (sf_traffic_store_ensure_partition(st, ts, err, err_size))
+                return -1;
+            last_day = day_of(ts);
+        }
+    return 0;
+}
+
+int sf_traffic_store_write(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
+                           size_t err_size)
+{
+    size_t total = 0, nstored = 0;
+    for (size_t j = 0; j < n; j++) {
+        jobs[j]->duplicate = false;
+        total += jobs[j]->count;
+    }
+    /* Partitions first, in their own short transactions: DDL on the parent inside the
+     * group's transaction would hold readers off until it commits. */
+    if (ensure_partitions(st, jobs, n, err, err_size))
+        return -1;
+    stored_item *stored = malloc((total ? total : 1) * sizeof *stored);
+    if (!stored) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    int rc = exec_ok(st->conn, "BEGIN", err, err_size);
+    if (rc == 0)
+        rc = prepare_group(st, jobs, n, stored, &nstored, err, err_size);
+    if (rc == 0)
+        rc = write_items(st, jobs, n, stored, nstored, err, err_size);
+    if (rc == 0)
+        rc = exec_ok(st->conn, "COMMIT", err, err_size);
+    if (rc != 0) {
+        PQclear(PQexec(st->conn, "ROLLBACK"));
+        st->next_id = st->end_id; /* ids of a failed group may have been seen: skip them */
+    }
+    free(stored);
+    return rc;
+}
+
+int sf_traffic_store_retention(sf_traffic_store *st, int keep_days, int keep_aggregate_days,
+                               char *err, size_t err_size)
+{
+    char cutoff[32];
+    time_t t = time(NULL) - (time_t)keep_days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(cutoff, sizeof cutoff, "traffic_logs_p%Y%m%d", &tm);
+    const char *params[1] = {cutoff};
+    PGresult *r = PQexecParams(st->conn,
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'traffic_logs' "
+        "AND c.relname ~ '^traffic_logs_p[0-9]{8}$' AND c.relname < $1 ORDER BY 1", 1, NULL,
+        params, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+        PQclear(r);
+        return -1;
+    }
+    int dropped = 0;
+    for (int i = 0; i < PQntuples(r); i++) {
+        char sql[96];
+        snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS %s", PQgetvalue(r, i, 0));
+        if (exec_ok(st->conn, sql, err, err_size) == 0)
+            dropped++;
+    }
+    PQclear(r);
+    st->nknown = 0;
+    char days[16];
+    snprintf(days, sizeof days, "%d", keep_aggregate_days);
+    const char *p2[1] = {days};
+    PQclear(PQexecParams(st->conn, "DELETE FROM rollup_minute WHERE minute < now() - make_interval(days => $1::int)",
+                         1, NULL, p2, NULL, NULL, 0));
+    PQclear(PQexecParams(st->conn, "DELETE FROM anomalies WHERE detected_at < now() - make_interval(days => $1::int)",
+                         1, NULL, p2, NULL, NULL, 0));
+    PQclear(PQexec(st->conn, "DELETE FROM ingest_batches WHERE stored_at < now() - interval '30 days'"));
+    return dropped;
+}
