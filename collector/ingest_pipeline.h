@@ -23,7 +23,10 @@ typedef struct sf_ingest_pipeline_config {
 sf_ingest_pipeline *sf_ingest_pipeline_start(const sf_ingest_pipeline_config *cfg,
                                              sf_detectors *detectors, sf_db_writer *writer,
                                              sf_loop_mailbox *mailbox);
-/* Queues job (body set, done set). Returns -1 when full: the caller answers 503. */
+/* Queues job (body set, done set). Returns -1 when full: the caller answers 503.
+ * A job without a body but with items (each prepared with sf_ingest_item_prepare, e.g.
+ * demo data with demo/ground_truth set) skips decoding and goes straight to the
+ * detectors and the writer: the same scoring path as real traffic. */
 int sf_ingest_submit(sf_ingest_pipeline *p, sf_ingest_job *job);
 /* Jobs waiting for or being decoded. */
 int sf_ingest_pipeline_pending(sf_ingest_pipeline *p);
