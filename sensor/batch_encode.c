@@ -4,6 +4,7 @@
 #include "sensor/batch_encode.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,39 @@ int sf_batch_id_format(char *out, size_t size, const char *sensor_id, int64_t bo
     return (n < 0 || (size_t)n >= size || (size_t)n > SF_BATCH_ID_MAX) ? -1 : 0;
 }
 
+/* Text fields as the record codec names them. */
+static const struct {
+    const char *key;
+    size_t offset;
+} text_fields[] = {
+    {"endpoint", offsetof(sf_record, endpoint)}, {"user_agent", offsetof(sf_record, user_agent)},
+    {"ip_address", offsetof(sf_record, ip_address)}, {"client_ip", offsetof(sf_record, client_ip)},
+    {"server_ip", offsetof(sf_record, server_ip)}, {"host", offsetof(sf_record, host)},
+    {"path", offsetof(sf_record, path)}, {"query", offsetof(sf_record, query)},
+    {"http_version", offsetof(sf_record, http_version)},
+    {"content_type", offsetof(sf_record, content_type)},
+    {"x_forwarded_for", offsetof(sf_record, x_forwarded_for)},
+};
+
+/* Jansson refuses strings that are not UTF-8, and the codec then leaves the field out:
+ * a path with one stray byte from the wire would lose the whole endpoint (and the
+ * collector the record). Such fields are put back with every byte >= 0x80 as '?'. */
+static void restore_non_utf8(json_t *obj, const sf_record *rec)
+{
+    for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+        const char *v = *(char *const *)((const char *)rec + text_fields[i].offset);
+        if (!v || json_object_get(obj, text_fields[i].key))
+            continue;
+        char *fixed = strdup(v);
+        for (char *p = fixed; p && *p; p++)
+            if ((unsigned char)*p >= 0x80)
+                *p = '?';
+        if (fixed)
+            json_object_set_new(obj, text_fields[i].key, json_string(fixed));
+        free(fixed);
+    }
+}
+
 static json_t *records_array(const sf_record *recs, size_t n)
 {
     json_t *arr = json_array();
@@ -26,6 +60,8 @@ static json_t *records_array(const sf_record *recs, size_t n)
         return NULL;
     for (size_t i = 0; i < n; i++) {
         json_t *r = sf_record_to_json(&recs[i]);
+        if (r)
+            restore_non_utf8(r, &recs[i]);
         if (!r || json_array_append_new(arr, r) != 0) {
             json_decref(arr);
             return NULL;

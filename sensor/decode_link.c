@@ -1,5 +1,5 @@
 /* Link layer: finds where the IP header starts for each link type we accept
- * (Ethernet with up to two VLAN tags, Linux cooked SLL/SLL2, BSD NULL/LOOP, raw IP). */
+ * (Ethernet with up to two VLAN tags, PPPoE or MPLS, Linux cooked SLL/SLL2, BSD NULL/LOOP, raw IP). */
 #include "sensor/packet.h"
 
 #include <string.h>
@@ -9,6 +9,12 @@
 #define ETH_VLAN 0x8100
 #define ETH_QINQ 0x88A8
 #define ETH_QINQ_OLD 0x9100
+#define ETH_PPPOE_SESSION 0x8864
+#define ETH_MPLS 0x8847
+#define ETH_MPLS_MULTI 0x8848
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+#define MAX_MPLS_LABELS 8
 #define SLL_OUTGOING 4
 #define MAX_VLAN_TAGS 2
 
@@ -22,6 +28,43 @@ static sf_decode_result set_l3(sf_packet *pkt, uint16_t type, const uint8_t *p, 
     pkt->l3 = p;
     pkt->l3_len = len;
     return SF_DECODE_OK;
+}
+
+/* Raw IP: the version nibble says which. */
+static sf_decode_result decode_raw(sf_packet *pkt, const uint8_t *d, size_t len)
+{
+    if (len < 1)
+        return SF_DECODE_TRUNCATED;
+    if ((d[0] >> 4) == 4)
+        return set_l3(pkt, ETH_IPV4, d, len);
+    if ((d[0] >> 4) == 6)
+        return set_l3(pkt, ETH_IPV6, d, len);
+    return SF_DECODE_UNSUPPORTED;
+}
+
+/* PPPoE session (DSL uplinks): 6-byte PPPoE header, then the 2-byte PPP protocol. */
+static sf_decode_result decode_pppoe(sf_packet *pkt, const uint8_t *d, size_t len)
+{
+    if (len < 8)
+        return SF_DECODE_TRUNCATED;
+    uint16_t proto = be16(d + 6);
+    if (proto == PPP_IPV4)
+        return set_l3(pkt, ETH_IPV4, d + 8, len - 8);
+    if (proto == PPP_IPV6)
+        return set_l3(pkt, ETH_IPV6, d + 8, len - 8);
+    return SF_DECODE_UNSUPPORTED;
+}
+
+/* MPLS: 4-byte labels up to the one with the bottom-of-stack bit, then IP. */
+static sf_decode_result decode_mpls(sf_packet *pkt, const uint8_t *d, size_t len)
+{
+    for (size_t off = 0, n = 0; n < MAX_MPLS_LABELS; n++, off += 4) {
+        if (len < off + 4)
+            return SF_DECODE_TRUNCATED;
+        if (d[off + 2] & 1)
+            return decode_raw(pkt, d + off + 4, len - off - 4);
+    }
+    return SF_DECODE_UNSUPPORTED;
 }
 
 static sf_decode_result decode_ethernet(sf_packet *pkt, const uint8_t *d, size_t len)
@@ -38,6 +81,10 @@ static sf_decode_result decode_ethernet(sf_packet *pkt, const uint8_t *d, size_t
         type = be16(d + off + 2);
         off += 4;
     }
+    if (type == ETH_PPPOE_SESSION)
+        return decode_pppoe(pkt, d + off, len - off);
+    if (type == ETH_MPLS || type == ETH_MPLS_MULTI)
+        return decode_mpls(pkt, d + off, len - off);
     return set_l3(pkt, type, d + off, len - off);
 }
 
@@ -54,18 +101,6 @@ static sf_decode_result decode_null(sf_packet *pkt, const uint8_t *d, size_t len
         return set_l3(pkt, ETH_IPV4, d + 4, len - 4);
     if (af == 10 || af == 24 || af == 28 || af == 30)   /* AF_INET6 on Linux/BSDs/macOS */
         return set_l3(pkt, ETH_IPV6, d + 4, len - 4);
-    return SF_DECODE_UNSUPPORTED;
-}
-
-/* Raw IP: the version nibble says which. */
-static sf_decode_result decode_raw(sf_packet *pkt, const uint8_t *d, size_t len)
-{
-    if (len < 1)
-        return SF_DECODE_TRUNCATED;
-    if ((d[0] >> 4) == 4)
-        return set_l3(pkt, ETH_IPV4, d, len);
-    if ((d[0] >> 4) == 6)
-        return set_l3(pkt, ETH_IPV6, d, len);
     return SF_DECODE_UNSUPPORTED;
 }
 

@@ -119,7 +119,7 @@ static sf_tcp_sink make_sink(sf_engine *e, flow_ctx *fc)
     sf_tcp_sink s = {
         .data = on_data, .gap = on_gap, .fin = on_fin, .ctx = fc, .memory = &e->memory,
         .flow_buffer_max = e->lim.flow_buffer_max, .flow_segments_max = e->lim.flow_segments_max,
-        .stats = &e->stats,
+        .stats = &e->stats, .flush_on_turn = e->dump != NULL,
     };
     return s;
 }

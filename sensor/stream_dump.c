@@ -22,9 +22,24 @@ typedef struct dump_state {
     int last_side;
 } dump_state;
 
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(path, 0755) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 sf_stream_dump *sf_stream_dump_new(const char *dir, int separate_sides, int metadata)
 {
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+    if (make_dirs(dir) < 0)
         return NULL;
     sf_stream_dump *d = calloc(1, sizeof *d);
     if (!d)

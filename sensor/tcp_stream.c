@@ -198,6 +198,14 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
     }
     if (d->closed)
         return;
+    if (len && sink->flush_on_turn) {
+        sf_tcp_dir *o = &dirs[!side];
+        if (o->sent_last)
+            while (o->ooo)
+                skip_to_buffered(o, !side, ts, sink);
+        o->sent_last = false;
+        d->sent_last = true;
+    }
     if (len)
         accept_data(d, side, seq, payload, len, ts, sink);
     if (flags & SF_TCP_FIN) {

@@ -21,6 +21,7 @@ typedef struct sf_tcp_dir {
     bool syn_seen;
     bool fin_seen;
     bool closed;        /* everything up to the FIN delivered, or reset */
+    bool sent_last;     /* this side carried the connection's latest data segment */
     uint32_t next_seq;  /* next byte to deliver */
     uint32_t fin_seq;
     uint32_t ooo_bytes, ooo_count;
@@ -37,6 +38,9 @@ typedef struct sf_tcp_sink {
     uint32_t flow_buffer_max;     /* out-of-order bytes per direction */
     uint32_t flow_segments_max;   /* out-of-order segments per direction */
     sf_sensor_stats *stats;
+    /* PcapPlusPlus semantics (stream dump): when the other side starts sending, stop
+     * waiting for this side's holes. */
+    bool flush_on_turn;
 } sf_tcp_sink;
 
 /* One segment seen from `side` (0/1). seq/flags/payload as on the wire; ack/ack_valid
