@@ -196,11 +196,11 @@ static void anomaly(tg_mix *m, unsigned kind, tg_request *r)
 /* Picks one enabled kind at random. */
 static unsigned pick_kind(tg_mix *m)
 {
-    unsigned kinds[TG_ANOM_COUNT], n = 0;
+    unsigned kinds[TG_ANOM_COUNT] = {0}, n = 0;
     for (unsigned i = 0; i < TG_ANOM_COUNT; i++)
         if (m->anomalies & (1u << i))
             kinds[n++] = 1u << i;
-    return kinds[tg_range(&m->rng, 0, n - 1)];
+    return n ? kinds[tg_range(&m->rng, 0, (int64_t)n - 1)] : 0;
 }
 
 void tg_mix_next(tg_mix *m, tg_request *r)
@@ -208,7 +208,7 @@ void tg_mix_next(tg_mix *m, tg_request *r)
     memset(r, 0, sizeof *r);
     if (m->burst_left == 0 && m->anomalies && tg_uniform(&m->rng) < m->anomaly_rate) {
         m->burst_kind = pick_kind(m);
-        m->burst_left = burst_length(m->burst_kind);
+        m->burst_left = m->burst_kind ? burst_length(m->burst_kind) : 0;
         m->burst_index = 0;
     }
     if (m->burst_left > 0) {

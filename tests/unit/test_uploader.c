@@ -78,6 +78,26 @@ static void test_batch_encode(void)
     CU_ASSERT_EQUAL(sf_batch_id_format(id, sizeof id, big, 1, 1), -1);
 }
 
+/* Bytes from the wire that are not UTF-8 must not cost the record its endpoint. */
+static void test_batch_non_utf8(void)
+{
+    sf_record r;
+    make_record(&r, 1);
+    sf_record_set_text(&r.endpoint, "/caf\xe9?q=\xff", 9);
+    sf_record_set_text(&r.user_agent, "agent \xc3", 7);
+    size_t len;
+    char *text = sf_batch_json("s", "b", &r, 1, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    json_t *j = json_loads(text, 0, NULL);
+    json_t *rec = json_array_get(json_object_get(j, "records"), 0);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rec, "endpoint")), "/caf??q=?");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rec, "user_agent")), "agent ?");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(rec, "path")), "/api/items/1");
+    json_decref(j);
+    free(text);
+    sf_record_clear(&r);
+}
+
 static void test_backoff(void)
 {
     sf_backoff b;
@@ -253,6 +273,7 @@ void sf_test_register_uploader(void)
 {
     CU_pSuite s = CU_add_suite("uploader", NULL, NULL);
     CU_add_test(s, "batch encoding and gzip", test_batch_encode);
+    CU_add_test(s, "batch encoding keeps non-UTF-8 fields", test_batch_non_utf8);
     CU_add_test(s, "backoff schedule", test_backoff);
     CU_add_test(s, "collector URL", test_url_parse);
     CU_add_test(s, "HTTP client responses", test_http_responses);
