@@ -5,6 +5,7 @@
 #include "common/time_util.h"
 #include "sensor/capture.h"
 #include "sensor/output_jsonl.h"
+#include "sensor/pcap_file.h"
 #include "sensor/privileges.h"
 #include "sensor/sensor_options.h"
 #include "sensor/stream_dump.h"
@@ -176,24 +177,86 @@ static int run_live(sensor *s, const char *filter)
     return run_capture(s);
 }
 
+/* A BPF program per link type, for filtering packets read from files. */
+typedef struct file_filter {
+    const char *expr;
+    int dlts[8];
+    struct bpf_program progs[8];
+    int n;
+} file_filter;
+
+static int file_filter_match(file_filter *ff, const sf_pcap_packet *p)
+{
+    if (!ff->expr)
+        return 1;
+    int i = 0;
+    while (i < ff->n && ff->dlts[i] != p->dlt)
+        i++;
+    if (i == ff->n) {
+        if (ff->n == 8)
+            return 1;
+        pcap_t *dead = pcap_open_dead(p->dlt == 101 ? DLT_RAW : p->dlt, 262144);
+        int rc = dead ? pcap_compile(dead, &ff->progs[i], ff->expr, 1, PCAP_NETMASK_UNKNOWN) : -1;
+        if (dead)
+            pcap_close(dead);
+        if (rc < 0)
+            memset(&ff->progs[i], 0, sizeof ff->progs[i]);   /* unfilterable link type: keep all */
+        ff->dlts[ff->n++] = p->dlt;
+    }
+    if (!ff->progs[i].bf_insns)
+        return 1;
+    struct pcap_pkthdr h = {.caplen = p->caplen, .len = p->wirelen};
+    return pcap_offline_filter(&ff->progs[i], &h, p->data) != 0;
+}
+
+static void file_filter_free(file_filter *ff)
+{
+    for (int i = 0; i < ff->n; i++)
+        if (ff->progs[i].bf_insns)
+            pcap_freecode(&ff->progs[i]);
+}
+
+/* Reads one capture file to its end; a corrupt or truncated file ends early (logged). */
+static int run_file(sensor *s, sf_pcap_file *pf, const char *name, file_filter *ff)
+{
+    sf_pcap_packet p;
+    char err[256];
+    int n, count = 0;
+    while (!stop_requested && (n = sf_pcap_next(pf, &p, err, sizeof err)) == 1) {
+        if (file_filter_match(ff, &p))
+            sf_workers_packet(s->workers, p.dlt, p.ts_us, p.data, p.caplen, p.wirelen);
+        if (++count % 4096 == 0)
+            periodic(s, sf_now_us());
+    }
+    if (n < 0) {
+        sf_log_warn("%s: %s after %d packets", name, err, count);
+        return -1;
+    }
+    return 0;
+}
+
 static int run_files(sensor *s, const char *filter)
 {
     int rc = 0;
+    file_filter ff = {.expr = filter};
     for (int i = 0; i < s->opt.nfiles && !stop_requested; i++) {
         char err[512];
-        if (sf_capture_open_file(&s->cap, s->opt.files[i], filter, err, sizeof err) < 0) {
-            sf_log_error("%s", err);
+        sf_pcap_file *pf = sf_pcap_open(s->opt.files[i], err, sizeof err);
+        if (!pf) {
+            sf_log_error("%s: %s", s->opt.files[i], err);
             rc = -1;
             continue;
         }
         if (!s->workers && (drop_privileges(s) < 0 || start_workers(s, 0) < 0)) {
-            sf_capture_close(&s->cap);
-            return -1;
-        }
-        if (run_capture(s) < 0)
+            sf_pcap_close(pf);
             rc = -1;
-        sf_capture_close(&s->cap);
+            break;
+        }
+        if (run_file(s, pf, s->opt.files[i], &ff) < 0)
+            rc = -1;
+        sf_pcap_close(pf);
     }
+    file_filter_free(&ff);
     return rc;
 }
 
