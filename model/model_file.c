@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -163,7 +164,8 @@ int sf_model_save_file(const sf_iforest *model, const char *path, char *err, siz
         free(data);
         return -1;
     }
-    int failed = write_all(fd, data, len) < 0 || fsync(fd) < 0;
+    /* mkstemp makes the file 0600; a model is not secret, let readers load it. */
+    int failed = fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0;
     failed |= close(fd) < 0;
     free(data);
     if (failed || rename(tmp, path) < 0) {

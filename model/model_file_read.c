@@ -174,8 +174,9 @@ static int check_node(const sf_iforest *m, uint32_t i, uint32_t end, const uint8
 {
     const sf_if_node *n = &m->nodes[i];
     double max_path = m->height_limit + sf_if_average_path(m->sample_size) + 1.0;
+    /* A leaf's feature is still read by the branch-free walk: it must be 0. */
     if (n->left == i)
-        return isnan(n->split) && n->path >= 0.0f && n->path <= max_path;
+        return n->feature == 0 && isnan(n->split) && n->path >= 0.0f && n->path <= max_path;
     return n->left > i && n->left < end - 1 && n->feature < m->n_features &&
            isfinite(n->split) && depth[i] < m->height_limit;
 }
