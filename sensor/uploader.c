@@ -289,7 +289,9 @@ int sf_uploader_submit(sf_uploader *up, const sf_record *rec)
             up->first_pending_us = now_us();
         up->ring[(up->head + up->count) % up->cap] = copy;
         up->count++;
-        if (up->count >= (size_t)up->cfg.batch_max_records)
+        /* Wake the thread for a full batch, and for a first record: it may be asleep
+         * until the next heartbeat and must now wake at this record's batch deadline. */
+        if (up->count == 1 || up->count >= (size_t)up->cfg.batch_max_records)
             pthread_cond_signal(&up->cv);
         rc = 0;
     } else {

@@ -259,14 +259,14 @@ static void submit_range(sf_uploader *up, int from, int to)
     }
 }
 
-static sf_uploader *start_queue(const char *spool_dir, int64_t queue_max)
+static sf_uploader *start_full(const char *spool_dir, int64_t queue_max, int64_t heartbeat_ms)
 {
     char url[64], err[256];
     snprintf(url, sizeof url, "http://127.0.0.1:%u", fk.port);
     sf_uploader_config cfg = {
         .collector_url = url, .token = "test-token", .sensor_id = "unit-sensor",
         .interface = "lo", .spool_dir = spool_dir, .spool_max_bytes = 64 << 20,
-        .batch_max_records = 10, .batch_max_age_ms = 50, .heartbeat_interval_ms = 200,
+        .batch_max_records = 10, .batch_max_age_ms = 50, .heartbeat_interval_ms = heartbeat_ms,
         .queue_max_records = queue_max,
     };
     sf_uploader *up = sf_uploader_start(&cfg, err, sizeof err);
@@ -277,7 +277,7 @@ static sf_uploader *start_queue(const char *spool_dir, int64_t queue_max)
     return up;
 }
 
-static sf_uploader *start(const char *spool_dir) { return start_queue(spool_dir, 1000); }
+static sf_uploader *start(const char *spool_dir) { return start_full(spool_dir, 1000, 200); }
 
 /* Every id from 0 to n-1 exactly once, in order. */
 static void check_in_order(size_t n)
@@ -411,7 +411,7 @@ static void test_queue_full_spools(void)
     fake_reset();
     fake_up();
     fake_down(); /* keeps the port number, refuses connections */
-    sf_uploader *up = start_queue(dir, 20);
+    sf_uploader *up = start_full(dir, 20, 200);
     submit_range(up, 0, 300);
     sf_uploader_counters c;
     sf_uploader_get_counters(up, &c);
@@ -424,6 +424,22 @@ static void test_queue_full_spools(void)
     fake_down();
     sf_test_rmtree(dir);
     free(dir);
+}
+
+/* A record arriving while the thread sleeps towards a distant heartbeat still leaves
+ * within the batch age, not at the heartbeat. */
+static void test_batch_age_between_heartbeats(void)
+{
+    fake_reset();
+    fake_up();
+    sf_uploader *up = start_full(NULL, 1000, 60000);
+    nap_ms(300); /* the first heartbeat is out; the next is a minute away */
+    int64_t t0 = mono_ms();
+    submit_range(up, 0, 3);
+    CU_ASSERT_EQUAL(wait_records(3, 3000), 3);
+    CU_ASSERT(mono_ms() - t0 < 1000);
+    sf_uploader_stop(up, 1000);
+    fake_down();
 }
 
 static void test_bad_config(void)
@@ -461,5 +477,6 @@ void sf_test_register_uploader_noloss(void)
     CU_add_test(s, "permanent refusal is dropped and counted", test_permanent_refusal);
     CU_add_test(s, "stop flushes pending records", test_stop_flushes);
     CU_add_test(s, "full queue spools from the submitter, in order", test_queue_full_spools);
+    CU_add_test(s, "batch age holds between heartbeats", test_batch_age_between_heartbeats);
     CU_add_test(s, "bad configuration refused", test_bad_config);
 }
