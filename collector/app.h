@@ -14,6 +14,7 @@
 #include "collector/ingest_pipeline.h"
 #include "collector/ingest_tokens.h"
 #include "collector/loop_mailbox.h"
+#include "collector/model_manager.h"
 #include "collector/sensor_registry.h"
 
 typedef struct sf_app {
@@ -26,6 +27,7 @@ typedef struct sf_app {
     sf_db_writer *writer;          /* the one writer of traffic */
     sf_ingest_pipeline *ingest;    /* decode + detect workers */
     sf_detectors detectors;
+    sf_model_manager *models;      /* loads, trains and swaps the model */
     sf_token_cache *tokens;
     sf_sensor_registry *sensors;   /* sensors heard from, for health */
     int64_t started_us;            /* monotonic */

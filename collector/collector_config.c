@@ -40,6 +40,17 @@ static const sf_config_option collector_options[] = {
         "clients tracked for per-client context (memory: ~450 bytes each)"),
     OPT("shutdown_drain", SF_CFG_DURATION, "30s", 0, 3600000, shutdown_drain_ms,
         "time to store queued records at shutdown"),
+    OPT("auto_train_rows", SF_CFG_INT, "10000", 0, 100000000, auto_train_rows,
+        "replace the starter model with one trained on this many real records (0 = never)"),
+    OPT("retrain_interval", SF_CFG_DURATION, "24h", 0, 31536000000.0, retrain_interval_ms,
+        "retrain on recent normal traffic this often (0 = only on request)"),
+    OPT("train_max_rows", SF_CFG_INT, "100000", 256, 10000000, train_max_rows,
+        "most recent normal records used for training"),
+    OPT("model_trees", SF_CFG_INT, "100", 1, 10000, model_trees, "Isolation Forest trees"),
+    OPT("model_sample_size", SF_CFG_INT, "256", 2, 65535, model_sample_size,
+        "Isolation Forest sample size (psi)"),
+    OPT("model_contamination", SF_CFG_DOUBLE, "0.01", 0.0001, 0.5, model_contamination,
+        "share of training records above the anomaly threshold"),
 };
 
 const sf_config_schema sf_collector_schema = {

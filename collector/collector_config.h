@@ -26,6 +26,12 @@ typedef struct sf_collector_config {
     int64_t aggregate_retention_days;
     int64_t client_table_size;     /* clients tracked for per-client context */
     int64_t shutdown_drain_ms;
+    int64_t auto_train_rows;       /* replace the starter model after this many records */
+    int64_t retrain_interval_ms;
+    int64_t train_max_rows;
+    int64_t model_trees;
+    int64_t model_sample_size;
+    double model_contamination;
 } sf_collector_config;
 
 extern const sf_config_schema sf_collector_schema;

@@ -124,6 +124,12 @@ static int start_workers(sf_app *app)
     app->tokens = sf_token_cache_new();
     app->sensors = sf_sensor_registry_new();
     app->db_monitor = sf_db_monitor_start(app->conninfo, 2000, refresh_tokens, app->tokens);
+    sf_model_manager_config mc = {app->conninfo, app->config.auto_train_rows,
+                                  app->config.retrain_interval_ms, app->config.train_max_rows,
+                                  256, (int)app->config.model_trees,
+                                  (int)app->config.model_sample_size,
+                                  app->config.model_contamination};
+    app->models = sf_model_manager_start(&mc, &app->detectors);
     sf_db_writer_config wc = {app->conninfo, app->config.ingest_queue_max,
                               app->config.write_group_max, (int)app->config.retention_days,
                               (int)app->config.aggregate_retention_days};
@@ -175,6 +181,7 @@ static void stop_workers(sf_app *app)
     sf_ingest_pipeline_stop(app->ingest);
     sf_db_writer_stop(app->writer, app->config.shutdown_drain_ms);
     sf_db_pool_stop(app->db_pool);
+    sf_model_manager_stop(app->models);
     sf_loop_mailbox_free(app->mailbox); /* answers what the workers finished last */
     sf_db_monitor_stop(app->db_monitor);
     sf_token_cache_free(app->tokens);

@@ -69,12 +69,20 @@ static size_t take_group(sf_db_writer *w, sf_ingest_job ***group, size_t *cap)
     return n;
 }
 
+/* Server notices ("partition already exists, skipping") are expected, not news. */
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    sf_logf(SF_LOG_DEBUG, "postgres: %s", message);
+}
+
 static bool connect_store(sf_db_writer *w)
 {
     if (w->store.conn && PQstatus(w->store.conn) == CONNECTION_OK)
         return true;
     PQfinish(w->store.conn);
     w->store.conn = PQconnectdb(w->conninfo);
+    PQsetNoticeProcessor(w->store.conn, quiet_notice, NULL);
     sf_traffic_store_reset(&w->store);
     return PQstatus(w->store.conn) == CONNECTION_OK;
 }

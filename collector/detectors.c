@@ -152,13 +152,54 @@ static void add_model_reasons(const struct sf_iforest *model, const float *row, 
         json_array_append_new(v->reasons, json_string(reasons[i].text));
 }
 
-static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
+void sf_item_features(const sf_ingest_item *it, const sf_client_minute *ctx, float *row)
 {
-    float row[SF_HTTP_FEATURE_COUNT];
     sf_features_from_record(&it->rec, NULL, 0, row);
     row[SF_HF_CTX_CLIENT_RATE] = (float)ctx->requests;
     row[SF_HF_CTX_CLIENT_ERROR_RATIO] = (float)ctx->error_ratio;
     row[SF_HF_CTX_CLIENT_DISTINCT_PATHS] = (float)ctx->distinct_paths;
+}
+
+static void observe(sf_client_table *t, const sf_ingest_item *it, sf_client_minute *ctx)
+{
+    const sf_record *r = &it->rec;
+    sf_client_observe(t, r->client_ip ? r->client_ip : r->ip_address, it->ts_us, it->route,
+                      r->status_code, is_auth_route(it->route), ctx);
+}
+
+static int by_time(const void *a, const void *b, void *arg)
+{
+    const sf_ingest_item *items = arg;
+    int64_t x = items[*(const size_t *)a].ts_us, y = items[*(const size_t *)b].ts_us;
+    return (x > y) - (x < y);
+}
+
+int sf_items_feature_rows(const sf_ingest_item *items, size_t n, float *rows)
+{
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    sf_client_table *clients = sf_client_table_new(65536);
+    if (!order || !clients) {
+        free(order);
+        sf_client_table_free(clients);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    qsort_r(order, n, sizeof *order, by_time, (void *)items);
+    for (size_t k = 0; k < n; k++) {
+        sf_client_minute ctx;
+        observe(clients, &items[order[k]], &ctx);
+        sf_item_features(&items[order[k]], &ctx, rows + order[k] * SF_HTTP_FEATURE_COUNT);
+    }
+    sf_client_table_free(clients);
+    free(order);
+    return 0;
+}
+
+static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
+{
+    float row[SF_HTTP_FEATURE_COUNT];
+    sf_item_features(it, ctx, row);
     verdict v = {0};
     check_behaviour(&d->limits, ctx, row, &v);
     check_rules(&d->limits, &it->rec, &v);
@@ -196,12 +237,8 @@ void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n)
         return;
     /* One lock per job for the shared client table, then score without it. */
     pthread_mutex_lock(&d->clients_lock);
-    for (size_t i = 0; i < n; i++) {
-        const sf_record *r = &items[i].rec;
-        const char *client = r->client_ip ? r->client_ip : r->ip_address;
-        sf_client_observe(d->clients, client, items[i].ts_us, items[i].route, r->status_code,
-                          is_auth_route(items[i].route), &ctx[i]);
-    }
+    for (size_t i = 0; i < n; i++)
+        observe(d->clients, &items[i], &ctx[i]);
     pthread_mutex_unlock(&d->clients_lock);
     pthread_rwlock_rdlock(&d->model_lock);
     for (size_t i = 0; i < n; i++)

@@ -1,0 +1,339 @@
+/* The model's life in the collector (see model_manager.h). */
+#include "collector/model_manager.h"
+
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "collector/ingest_decode.h"
+#include "common/log.h"
+#include "common/time_util.h"
+#include "model/model.h"
+
+#define POLL_INTERVAL_S 10
+
+extern const unsigned char sf_starter_model[];
+extern const size_t sf_starter_model_len;
+
+struct sf_model_manager {
+    sf_model_manager_config cfg;
+    sf_detectors *detectors;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stopping, train_requested, training;
+    char state[16], source[16], last_error[256];
+    int64_t train_started_us, train_finished_us, last_train_rows;
+    int active_version;
+    pthread_t thread;
+    PGconn *conn;
+};
+
+static void set_state(sf_model_manager *m, const char *state, const char *error)
+{
+    pthread_mutex_lock(&m->lock);
+    snprintf(m->state, sizeof m->state, "%s", state);
+    if (error)
+        snprintf(m->last_error, sizeof m->last_error, "%s", error);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* Loads a model blob and checks it was made for this build's feature schema. */
+static sf_iforest *load_checked(const void *bytes, size_t len, char *err, size_t err_size)
+{
+    sf_iforest *model = sf_model_load_buffer(bytes, len, err, err_size);
+    if (model && sf_model_check_schema(model, SF_HTTP_SCHEMA_VERSION, sf_http_schema_hash(), err,
+                                       err_size)) {
+        sf_if_free(model);
+        return NULL;
+    }
+    return model;
+}
+
+/* Stores model as the new active version; returns the version or -1. */
+static int store_model(sf_model_manager *m, const sf_iforest *model, const char *source,
+                       char *err, size_t err_size)
+{
+    unsigned char *blob;
+    size_t len;
+    if (sf_model_serialize(model, &blob, &len, err, err_size))
+        return -1;
+    char rows[24], threshold[32], params[256];
+    snprintf(rows, sizeof rows, "%llu", (unsigned long long)model->train_rows);
+    snprintf(threshold, sizeof threshold, "%.17g", model->threshold);
+    snprintf(params, sizeof params, "{\"source\":\"%s\",\"trees\":%u,\"sample_size\":%u,"
+             "\"contamination\":%g,\"seed\":%llu}", source, model->n_trees, model->sample_size,
+             model->contamination, (unsigned long long)model->seed);
+    const char *values[4] = {rows, params, threshold, (const char *)blob};
+    int lengths[4] = {0, 0, 0, (int)len};
+    int formats[4] = {0, 0, 0, 1};
+    PQclear(PQexec(m->conn, "BEGIN"));
+    PQclear(PQexec(m->conn, "UPDATE models SET active = false WHERE active"));
+    PGresult *r = PQexecParams(m->conn, "INSERT INTO models (training_rows, params, threshold, blob, "
+                               "active) VALUES ($1, $2, $3, $4, true) RETURNING version", 4, NULL,
+                               values, lengths, formats, 0);
+    int version = PQresultStatus(r) == PGRES_TUPLES_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
+    if (version < 0)
+        snprintf(err, err_size, "%s", PQerrorMessage(m->conn));
+    PQclear(r);
+    PQclear(PQexec(m->conn, version < 0 ? "ROLLBACK" : "COMMIT"));
+    free(blob);
+    return version;
+}
+
+static void activate(sf_model_manager *m, sf_iforest *model, int version, const char *source)
+{
+    sf_detectors_set_model(m->detectors, model, version);
+    pthread_mutex_lock(&m->lock);
+    m->active_version = version;
+    snprintf(m->source, sizeof m->source, "%s", source);
+    pthread_mutex_unlock(&m->lock);
+    sf_logf(SF_LOG_INFO, "model version %d active (%s)", version, source);
+}
+
+/* Loads the active model if it is not the one in use (start, or another collector). */
+static void sync_active(sf_model_manager *m)
+{
+    PGresult *r = PQexecParams(m->conn, "SELECT version, blob, params->>'source' FROM models "
+                               "WHERE active", 0, NULL, NULL, NULL, NULL, 1);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        PQclear(r);
+        return;
+    }
+    char err[256];
+    if (PQntuples(r) == 1) {
+        uint32_t be;
+        memcpy(&be, PQgetvalue(r, 0, 0), sizeof be); /* binary int4: big-endian */
+        int version = (int)ntohl(be);
+        if (version != m->active_version) {
+            sf_iforest *model = load_checked(PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1),
+                                             err, sizeof err);
+            if (model)
+                activate(m, model, version, PQgetisnull(r, 0, 2) ? "trained" : PQgetvalue(r, 0, 2));
+            else
+                sf_logf(SF_LOG_ERROR, "active model version %d cannot be used: %s", version, err);
+        }
+        PQclear(r);
+        return;
+    }
+    PQclear(r);
+    sf_iforest *starter = load_checked(sf_starter_model, sf_starter_model_len, err, sizeof err);
+    int version = starter ? store_model(m, starter, "starter", err, sizeof err) : -1;
+    if (version > 0)
+        activate(m, starter, version, "starter");
+    else {
+        sf_logf(SF_LOG_ERROR, "starter model: %s", err);
+        sf_if_free(starter);
+    }
+}
+
+/* Recent rows that are normal as far as anyone knows, newest first. */
+#define TRAINING_QUERY                                                                         \
+    "SELECT (extract(epoch FROM ts) * 1000000)::bigint, endpoint, method, status_code, "       \
+    "response_time_ms, request_size_bytes, response_size_bytes, host(ip_address), user_agent " \
+    "FROM traffic_logs t WHERE NOT coalesce(ground_truth, false) AND (NOT is_anomaly OR "       \
+    "EXISTS (SELECT 1 FROM anomalies a WHERE a.traffic_id = t.id AND a.label = 'false_positive')) " \
+    "ORDER BY ts DESC LIMIT $1"
+
+static void row_to_item(PGresult *r, int i, sf_ingest_item *it)
+{
+    sf_record *rec = &it->rec;
+    sf_record_init(rec);
+    rec->timestamp_us = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+    sf_record_set_text(&rec->endpoint, PQgetvalue(r, i, 1), (size_t)PQgetlength(r, i, 1));
+    snprintf(rec->method, sizeof rec->method, "%s", PQgetvalue(r, i, 2));
+    rec->status_code = PQgetisnull(r, i, 3) ? 0 : atoi(PQgetvalue(r, i, 3));
+    rec->response_time_ms = strtod(PQgetvalue(r, i, 4), NULL);
+    if (!PQgetisnull(r, i, 5))
+        rec->request_size_bytes = strtoll(PQgetvalue(r, i, 5), NULL, 10);
+    if (!PQgetisnull(r, i, 6))
+        rec->response_size_bytes = strtoll(PQgetvalue(r, i, 6), NULL, 10);
+    if (!PQgetisnull(r, i, 7))
+        sf_record_set_text(&rec->ip_address, PQgetvalue(r, i, 7), (size_t)PQgetlength(r, i, 7));
+    if (!PQgetisnull(r, i, 8))
+        sf_record_set_text(&rec->user_agent, PQgetvalue(r, i, 8), (size_t)PQgetlength(r, i, 8));
+    sf_ingest_item_prepare(it, rec->timestamp_us);
+}
+
+static sf_iforest *train_from_rows(sf_model_manager *m, PGresult *r, char *err, size_t err_size)
+{
+    size_t n = (size_t)PQntuples(r);
+    sf_ingest_item *items = calloc(n, sizeof *items);
+    float *rows = malloc(n * SF_HTTP_FEATURE_COUNT * sizeof *rows);
+    sf_iforest *model = NULL;
+    if (items && rows) {
+        for (size_t i = 0; i < n; i++)
+            row_to_item(r, (int)i, &items[i]);
+        if (sf_items_feature_rows(items, n, rows) == 0) {
+            sf_model_train_options opts;
+            sf_model_train_options_default(&opts);
+            opts.forest.n_trees = (uint32_t)m->cfg.trees;
+            opts.forest.sample_size = (uint32_t)m->cfg.sample_size;
+            opts.forest.seed = (uint64_t)sf_now_us();
+            opts.contamination = m->cfg.contamination;
+            model = sf_model_train(rows, n, sf_http_feature_names, SF_HTTP_FEATURE_COUNT,
+                                   SF_HTTP_SCHEMA_VERSION, &opts, err, err_size);
+        }
+    } else {
+        snprintf(err, err_size, "out of memory for %zu training rows", n);
+    }
+    for (size_t i = 0; items && i < n; i++)
+        sf_ingest_item_clear(&items[i]);
+    free(items);
+    free(rows);
+    return model;
+}
+
+static void train(sf_model_manager *m)
+{
+    char limit[24], err[256] = "";
+    snprintf(limit, sizeof limit, "%lld", (long long)m->cfg.train_max_rows);
+    const char *params[1] = {limit};
+    pthread_mutex_lock(&m->lock);
+    m->training = true;
+    m->train_started_us = sf_now_us();
+    snprintf(m->state, sizeof m->state, "training");
+    pthread_mutex_unlock(&m->lock);
+    PGresult *r = PQexecParams(m->conn, TRAINING_QUERY, 1, NULL, params, NULL, NULL, 0);
+    sf_iforest *model = NULL;
+    int rows = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : -1;
+    if (rows < 0)
+        snprintf(err, sizeof err, "%s", PQerrorMessage(m->conn));
+    else if (rows < m->cfg.train_min_rows)
+        snprintf(err, sizeof err, "only %d normal records to train on (need %lld)", rows,
+                 (long long)m->cfg.train_min_rows);
+    else
+        model = train_from_rows(m, r, err, sizeof err);
+    PQclear(r);
+    int version = model ? store_model(m, model, "trained", err, sizeof err) : -1;
+    if (version > 0)
+        activate(m, model, version, "trained");
+    else
+        sf_if_free(model);
+    pthread_mutex_lock(&m->lock);
+    m->training = false;
+    m->train_finished_us = sf_now_us();
+    m->last_train_rows = rows;
+    pthread_mutex_unlock(&m->lock);
+    set_state(m, version > 0 ? "idle" : "failed", version > 0 ? "" : err);
+    if (version <= 0)
+        sf_logf(SF_LOG_WARN, "model training failed: %s", err);
+}
+
+static bool starter_outgrown(sf_model_manager *m)
+{
+    if (strcmp(m->source, "starter") != 0 || m->cfg.auto_train_rows <= 0)
+        return false;
+    char limit[24];
+    snprintf(limit, sizeof limit, "%lld", (long long)m->cfg.auto_train_rows);
+    const char *params[1] = {limit};
+    PGresult *r = PQexecParams(m->conn, "SELECT count(*) FROM (SELECT 1 FROM traffic_logs "
+                               "WHERE NOT demo LIMIT $1) s", 1, NULL, params, NULL, NULL, 0);
+    bool enough = PQresultStatus(r) == PGRES_TUPLES_OK &&
+                  strtoll(PQgetvalue(r, 0, 0), NULL, 10) >= m->cfg.auto_train_rows;
+    PQclear(r);
+    return enough;
+}
+
+static bool retrain_due(sf_model_manager *m)
+{
+    if (m->cfg.retrain_interval_ms <= 0 || strcmp(m->source, "trained") != 0)
+        return false;
+    int64_t last = m->train_finished_us ? m->train_finished_us : m->train_started_us;
+    if (!last) { /* trained by an earlier run: count from our start */
+        m->train_finished_us = sf_now_us();
+        return false;
+    }
+    return sf_now_us() - last >= m->cfg.retrain_interval_ms * 1000;
+}
+
+static void *manager_main(void *arg)
+{
+    sf_model_manager *m = arg;
+    pthread_mutex_lock(&m->lock);
+    while (!m->stopping) {
+        bool requested = m->train_requested;
+        m->train_requested = false;
+        pthread_mutex_unlock(&m->lock);
+        if (PQstatus(m->conn) != CONNECTION_OK)
+            PQreset(m->conn);
+        if (PQstatus(m->conn) == CONNECTION_OK) {
+            sync_active(m);
+            if (requested || starter_outgrown(m) || retrain_due(m))
+                train(m);
+        }
+        pthread_mutex_lock(&m->lock);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += POLL_INTERVAL_S;
+        if (!m->stopping && !m->train_requested)
+            pthread_cond_timedwait(&m->wake, &m->lock, &until);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return NULL;
+}
+
+sf_model_manager *sf_model_manager_start(const sf_model_manager_config *cfg, sf_detectors *d)
+{
+    sf_model_manager *m = calloc(1, sizeof *m);
+    m->cfg = *cfg;
+    m->cfg.conninfo = NULL;
+    m->detectors = d;
+    snprintf(m->state, sizeof m->state, "idle");
+    snprintf(m->source, sizeof m->source, "none");
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->wake, NULL);
+    m->conn = PQconnectdb(cfg->conninfo);
+    /* Load the model before serving, so the first records are scored. */
+    if (PQstatus(m->conn) == CONNECTION_OK)
+        sync_active(m);
+    pthread_create(&m->thread, NULL, manager_main, m);
+    return m;
+}
+
+int sf_model_manager_request_train(sf_model_manager *m)
+{
+    pthread_mutex_lock(&m->lock);
+    bool busy = m->training || m->train_requested;
+    if (!busy) {
+        m->train_requested = true;
+        snprintf(m->state, sizeof m->state, "training");
+        pthread_cond_signal(&m->wake);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return busy ? -1 : 0;
+}
+
+json_t *sf_model_manager_status(sf_model_manager *m)
+{
+    char started[SF_RFC3339_LEN], finished[SF_RFC3339_LEN];
+    pthread_mutex_lock(&m->lock);
+    json_t *s = json_pack("{s:s,s:s,s:i,s:s?,s:s?,s:I,s:s?}", "state", m->state, "source",
+                          m->source, "active_version", m->active_version, "started_at",
+                          m->train_started_us ? sf_time_format(m->train_started_us, started, sizeof started) : NULL,
+                          "finished_at",
+                          m->train_finished_us ? sf_time_format(m->train_finished_us, finished, sizeof finished) : NULL,
+                          "rows", (json_int_t)m->last_train_rows, "last_error",
+                          m->last_error[0] ? m->last_error : NULL);
+    pthread_mutex_unlock(&m->lock);
+    return s;
+}
+
+void sf_model_manager_stop(sf_model_manager *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&m->lock);
+    m->stopping = true;
+    pthread_cond_signal(&m->wake);
+    pthread_mutex_unlock(&m->lock);
+    pthread_join(m->thread, NULL);
+    PQfinish(m->conn);
+    pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->wake);
+    free(m);
+}
