@@ -23,6 +23,7 @@ static void single_done(sf_ingest_job *job)
         reply_job_error(r, job);
     } else {
         const sf_ingest_item *it = &job->items[0];
+        sf_live_stream_note_job(r->app->stream, job);
         sf_reply_json(r, 200, json_pack("{s:b,s:b,s:f,s:s,s:I,s:s}", "success", 1,
                                         "anomaly_detected", it->is_anomaly, "anomaly_score",
                                         it->score < 0 ? 0.0 : it->score, "anomaly_type",
@@ -37,6 +38,8 @@ static void batch_done(sf_ingest_job *job)
     sf_request *r = job->done_arg;
     if (job->sensor_id[0])
         sf_sensor_registry_seen(r->app->sensors, job->sensor_id, sf_now_us());
+    if (job->status == 200)
+        sf_live_stream_note_job(r->app->stream, job);
     if (job->status != 200)
         reply_job_error(r, job);
     else if (job->duplicate)
@@ -86,6 +89,8 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
         sf_reply_error(r, 503, "Ingest queue full, retry later");
     }
 }
+
+void sf_api_stream(sf_request *r) { sf_live_stream_subscribe(r->app->stream, r); }
 
 void sf_api_traffic(sf_request *r)
 {

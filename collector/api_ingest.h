@@ -6,5 +6,7 @@
 
 void sf_api_traffic(sf_request *r);
 void sf_api_traffic_batch(sf_request *r);
+/* GET /api/stream: the live stream of what is being ingested (live_stream.h). */
+void sf_api_stream(sf_request *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include "collector/detectors.h"
 #include "collector/ingest_pipeline.h"
 #include "collector/ingest_tokens.h"
+#include "collector/live_stream.h"
 #include "collector/loop_mailbox.h"
 #include "collector/model_manager.h"
 #include "collector/sensor_registry.h"
@@ -30,6 +31,7 @@ typedef struct sf_app {
     sf_model_manager *models;      /* loads, trains and swaps the model */
     sf_token_cache *tokens;
     sf_sensor_registry *sensors;   /* sensors heard from, for health */
+    sf_live_stream *stream;        /* GET /api/stream subscribers */
     int64_t started_us;            /* monotonic */
 } sf_app;
 

@@ -123,6 +123,7 @@ static int start_workers(sf_app *app)
         return -1;
     app->tokens = sf_token_cache_new();
     app->sensors = sf_sensor_registry_new();
+    app->stream = sf_live_stream_new(app->base, app->sensors, 100);
     app->db_monitor = sf_db_monitor_start(app->conninfo, 2000, refresh_tokens, app->tokens);
     sf_model_manager_config mc = {app->conninfo, app->config.auto_train_rows,
                                   app->config.retrain_interval_ms, app->config.train_max_rows,
@@ -183,6 +184,7 @@ static void stop_workers(sf_app *app)
     sf_db_pool_stop(app->db_pool);
     sf_model_manager_stop(app->models);
     sf_loop_mailbox_free(app->mailbox); /* answers what the workers finished last */
+    sf_live_stream_free(app->stream);
     sf_db_monitor_stop(app->db_monitor);
     sf_token_cache_free(app->tokens);
     sf_sensor_registry_free(app->sensors);

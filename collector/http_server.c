@@ -92,6 +92,12 @@ static void send_reply(sf_request *r, int status, const char *content_type, stru
     request_free(r);
 }
 
+void sf_request_release(sf_request *r)
+{
+    sf_log_set_correlation_id(NULL);
+    request_free(r);
+}
+
 void sf_reply_add_header(sf_request *r, const char *name, const char *value)
 {
     if (r->extra_header_count < SF_EXTRA_HEADERS_MAX) {

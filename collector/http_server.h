@@ -72,6 +72,10 @@ void sf_http_server_free(sf_http_server *srv);
  * thread (from a handler, or later from a worker's completion via the loop mailbox).
  * If the client has gone meanwhile (r->req == NULL) it only frees r. */
 
+/* Frees r without answering: for handlers that take over the HTTP request themselves
+ * (the live stream) after replacing the close callback. */
+void sf_request_release(sf_request *r);
+
 /* Adds a response header to the coming reply. */
 void sf_reply_add_header(sf_request *r, const char *name, const char *value);
 void sf_reply_raw(sf_request *r, int status, const char *content_type, const char *body,

@@ -112,15 +112,24 @@ static void sync_active(sf_model_manager *m)
         if (version != m->active_version) {
             sf_iforest *model = load_checked(PQgetvalue(r, 0, 1), (size_t)PQgetlength(r, 0, 1),
                                              err, sizeof err);
-            if (model)
+            if (model) {
                 activate(m, model, version, PQgetisnull(r, 0, 2) ? "trained" : PQgetvalue(r, 0, 2));
-            else
-                sf_logf(SF_LOG_ERROR, "active model version %d cannot be used: %s", version, err);
+            } else {
+                /* e.g. made by an older build with other features: start over from the
+                 * starter rather than run without a model */
+                sf_logf(SF_LOG_WARN, "active model version %d cannot be used (%s); "
+                        "falling back to the starter model", version, err);
+                PQclear(r);
+                r = NULL;
+            }
         }
+        if (r) {
+            PQclear(r);
+            return;
+        }
+    } else {
         PQclear(r);
-        return;
     }
-    PQclear(r);
     sf_iforest *starter = load_checked(sf_starter_model, sf_starter_model_len, err, sizeof err);
     int version = starter ? store_model(m, starter, "starter", err, sizeof err) : -1;
     if (version > 0)

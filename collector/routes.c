@@ -11,6 +11,7 @@ const sf_route sf_collector_routes[] = {
     {EVHTTP_REQ_GET, "/api/health", sf_api_health, SF_ACCESS_OPEN},
     {EVHTTP_REQ_POST, "/api/traffic", sf_api_traffic, SF_ACCESS_INGEST},
     {EVHTTP_REQ_POST, "/api/traffic/batch", sf_api_traffic_batch, SF_ACCESS_INGEST},
+    {EVHTTP_REQ_GET, "/api/stream", sf_api_stream, SF_ACCESS_READ},
     {EVHTTP_REQ_GET, "/api/model", sf_api_model, SF_ACCESS_READ},
     {EVHTTP_REQ_POST, "/api/model/train", sf_api_model_train, SF_ACCESS_ANALYST},
     {0, NULL, NULL, SF_ACCESS_OPEN},

@@ -196,6 +196,7 @@ static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t det
     char *reasons = json_dumps(it->reasons ? it->reasons : json_array(), JSON_COMPACT);
     char *features = json_dumps(it->features ? it->features : json_object(),
                                 JSON_COMPACT | JSON_REAL_PRECISION(6));
+    sf_copy_int(b, it->traffic_id); /* the anomaly's id: one anomaly per traffic row */
     sf_copy_int(b, it->traffic_id);
     sf_copy_time(b, it->ts_us);
     sf_copy_time(b, detected_us);
@@ -217,7 +218,7 @@ static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t det
     free(features);
 }
 
-#define ANOMALY_COPY "COPY anomalies (traffic_id, traffic_ts, detected_at, anomaly_score, " \
+#define ANOMALY_COPY "COPY anomalies (id, traffic_id, traffic_ts, detected_at, anomaly_score, " \
     "anomaly_type, severity, detector, reasons, features, model_version, endpoint, route, "  \
     "method, status_code, response_time_ms, demo) FROM STDIN"
 
