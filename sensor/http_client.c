@@ -2,6 +2,7 @@
  * every wait is a poll() bounded by the caller's deadline, so a collector that accepts
  * and then says nothing costs at most the timeout. */
 #include "sensor/http_client.h"
+#include "sensor/http_tls.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -52,7 +53,7 @@ static int split_host_port(const char *hp, size_t n, sf_url *url, char *err, siz
         return snprintf(err, es, "bad URL: missing or overlong host"), -1;
     memcpy(url->host, host, hlen);
     url->host[hlen] = '\0';
-    url->port = 80;
+    url->port = url->tls ? 443 : 80;
     if (colon) {
         char *end;
         long p = strtol(colon + 1, &end, 10);
@@ -69,13 +70,14 @@ int sf_url_parse(const char *text, sf_url *url, char *err, size_t err_size)
     memset(url, 0, sizeof *url);
     if (!text || !*text)
         return snprintf(err, err_size, "no collector URL"), -1;
-    if (strncasecmp(text, "https://", 8) == 0)
-        return snprintf(err, err_size, "https:// is not supported by the sensor yet; use "
-                        "http:// to a TLS-terminating proxy (for example stunnel or nginx "
+    url->tls = strncasecmp(text, "https://", 8) == 0;
+    if (url->tls && !sf_tls_available())
+        return snprintf(err, err_size, "https:// is not supported by this build (no OpenSSL); "
+                        "use http:// to a TLS-terminating proxy (for example stunnel or nginx "
                         "on the sensor host) in front of the collector"), -1;
-    if (strncasecmp(text, "http://", 7) != 0)
-        return snprintf(err, err_size, "bad URL '%s': expected http://host[:port]", text), -1;
-    const char *hp = text + 7;
+    if (!url->tls && strncasecmp(text, "http://", 7) != 0)
+        return snprintf(err, err_size, "bad URL '%s': expected http[s]://host[:port]", text), -1;
+    const char *hp = text + (url->tls ? 8 : 7);
     const char *slash = strchr(hp, '/');
     size_t n = slash ? (size_t)(slash - hp) : strlen(hp);
     if (split_host_port(hp, n, url, err, err_size) != 0)
@@ -92,7 +94,7 @@ int sf_url_parse(const char *text, sf_url *url, char *err, size_t err_size)
     return 0;
 }
 
-static int wait_fd(int fd, short events, int64_t deadline_us)
+int sf_http_wait_fd(int fd, short events, int64_t deadline_us)
 {
     for (;;) {
         int64_t left = deadline_us - sf_http_now_us();
@@ -119,7 +121,7 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline_us, int *err_
     }
     int so_err = 0;
     socklen_t sl = sizeof so_err;
-    int w = wait_fd(fd, POLLOUT, deadline_us);
+    int w = sf_http_wait_fd(fd, POLLOUT, deadline_us);
     if (w <= 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_err, &sl) != 0 || so_err) {
         *err_no = w == 0 ? ETIMEDOUT : (so_err ? so_err : errno);
         close(fd);
@@ -130,9 +132,11 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline_us, int *err_
     return fd;
 }
 
-int sf_http_connect(sf_http_conn *c, const char *host, uint16_t port, int timeout_ms,
-                    char *err, size_t err_size)
+int sf_http_connect(sf_http_conn *c, const sf_url *url, int timeout_ms, char *err,
+                    size_t err_size)
 {
+    const char *host = url->host;
+    uint16_t port = url->port;
     memset(c, 0, sizeof *c);
     c->fd = -1;
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
@@ -149,6 +153,10 @@ int sf_http_connect(sf_http_conn *c, const char *host, uint16_t port, int timeou
     freeaddrinfo(res);
     if (c->fd < 0)
         return snprintf(err, err_size, "connect %s:%u: %s", host, port, strerror(err_no)), -1;
+    if (url->tls && !(c->tls = sf_tls_start(c->fd, host, deadline, err, err_size))) {
+        sf_http_close(c);
+        return -1;
+    }
     c->cap = CONN_BUF_SIZE;
     c->buf = malloc(c->cap);
     if (!c->buf) {
@@ -160,6 +168,8 @@ int sf_http_connect(sf_http_conn *c, const char *host, uint16_t port, int timeou
 
 void sf_http_close(sf_http_conn *c)
 {
+    sf_tls_free(c->tls);
+    c->tls = NULL;
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -168,21 +178,44 @@ void sf_http_close(sf_http_conn *c)
     c->off = c->len = c->cap = 0;
 }
 
+/* One transfer on the transport, plain or TLS: > 0 bytes, 0 = peer closed (reads), or
+ * -1 with *want = POLLIN/POLLOUT when it would block, else with err filled. */
+static ssize_t io(sf_http_conn *c, bool writing, void *buf, size_t n, short *want, char *err,
+                  size_t es)
+{
+    *want = 0;
+    if (c->tls)
+        return writing ? sf_tls_write(c->tls, buf, n, want, err, es)
+                       : sf_tls_read(c->tls, buf, n, want, err, es);
+    for (;;) {
+        ssize_t r = writing ? send(c->fd, buf, n, MSG_NOSIGNAL) : recv(c->fd, buf, n, 0);
+        if (r >= 0)
+            return r;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            *want = writing ? POLLOUT : POLLIN;
+        else
+            snprintf(err, es, "%s: %s", writing ? "send" : "recv", strerror(errno));
+        return -1;
+    }
+}
+
 int sf_http_send(sf_http_conn *c, const void *data, size_t len, int64_t deadline_us,
                  char *err, size_t err_size)
 {
-    const char *p = data;
+    char *p = (char *)(uintptr_t)data;
     while (len > 0) {
-        ssize_t w = send(c->fd, p, len, MSG_NOSIGNAL);
+        short want;
+        ssize_t w = io(c, true, p, len, &want, err, err_size);
         if (w > 0) {
             p += w;
             len -= (size_t)w;
-            continue;
-        }
-        if (w < 0 && errno != EAGAIN && errno != EINTR)
-            return snprintf(err, err_size, "send: %s", strerror(errno)), -1;
-        if (w < 0 && errno == EAGAIN && wait_fd(c->fd, POLLOUT, deadline_us) <= 0)
+        } else if (w == 0 || !want) {
+            return w == 0 ? (snprintf(err, err_size, "send: connection closed"), -1) : -1;
+        } else if (sf_http_wait_fd(c->fd, want, deadline_us) <= 0) {
             return snprintf(err, err_size, "send: timed out"), -1;
+        }
     }
     return 0;
 }
@@ -200,16 +233,15 @@ static int fill(sf_http_conn *c, int64_t deadline_us, char *err, size_t es)
     if (c->len == c->cap)
         return snprintf(err, es, "response line too long"), -1;
     for (;;) {
-        ssize_t r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+        short want;
+        ssize_t r = io(c, false, c->buf + c->len, c->cap - c->len, &want, err, es);
         if (r >= 0) {
             c->len += (size_t)r;
             return r > 0 ? 1 : 0;
         }
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN)
-            return snprintf(err, es, "recv: %s", strerror(errno)), -1;
-        if (wait_fd(c->fd, POLLIN, deadline_us) <= 0)
+        if (!want)
+            return -1;
+        if (sf_http_wait_fd(c->fd, want, deadline_us) <= 0)
             return snprintf(err, es, "timed out waiting for the response"), -1;
     }
 }
@@ -429,7 +461,7 @@ int sf_http_request(const sf_url *url, const char *method, const char *path,
     sf_http_conn c;
     int64_t deadline = sf_http_now_us() + (int64_t)timeout_ms * 1000;
     memset(resp, 0, sizeof *resp);
-    if (sf_http_connect(&c, url->host, url->port, timeout_ms, err, err_size) != 0)
+    if (sf_http_connect(&c, url, timeout_ms, err, err_size) != 0)
         return -1;
     char head[4096];
     int n = snprintf(head, sizeof head,

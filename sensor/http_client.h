@@ -1,7 +1,8 @@
 /* A small blocking HTTP/1.1 client over TCP, with deadlines on every step: enough for
  * the uploader (one POST at a time to the collector) and for the traffic generator's
- * driver (keep-alive and pipelined requests on one connection). Plain HTTP only: an
- * https:// URL is refused with a message pointing at a TLS-terminating proxy.
+ * driver (keep-alive and pipelined requests on one connection). https:// goes through
+ * http_tls.c when the build has OpenSSL; otherwise such a URL is refused with a message
+ * pointing at a TLS-terminating proxy.
  * Responses are parsed defensively (bounded header block, bounded kept body, chunked or
  * Content-Length or read-to-close); a garbage answer is an error, never a crash. */
 #ifndef SF_HTTP_CLIENT_H
@@ -15,17 +16,21 @@
 #define SF_HTTP_ERR_MAX 256
 
 typedef struct sf_url {
+    bool tls;             /* https:// */
     char host[256];       /* name or address, without brackets */
     uint16_t port;
     char host_header[300];/* "host:port" as sent in Host */
     char base_path[1024]; /* path prefix from the URL without a trailing '/', or "" */
 } sf_url;
 
-/* Parses "http://host[:port][/prefix]". Returns 0, or -1 with the reason in err. */
+/* Parses "http[s]://host[:port][/prefix]". Returns 0, or -1 with the reason in err. */
 int sf_url_parse(const char *text, sf_url *url, char *err, size_t err_size);
+
+struct sf_tls;
 
 typedef struct sf_http_conn {
     int fd;
+    struct sf_tls *tls;   /* NULL for plain HTTP */
     char *buf;            /* received, not yet consumed */
     size_t off, len, cap;
 } sf_http_conn;
@@ -44,9 +49,13 @@ typedef struct sf_http_response {
 /* Monotonic clock in µs, for deadlines. */
 int64_t sf_http_now_us(void);
 
-/* Opens a TCP connection (TCP_NODELAY) within timeout_ms. Returns 0 or -1 with err. */
-int sf_http_connect(sf_http_conn *c, const char *host, uint16_t port, int timeout_ms,
-                    char *err, size_t err_size);
+/* Waits for events on fd until the deadline: > 0 ready, 0 timed out, -1 error. */
+int sf_http_wait_fd(int fd, short events, int64_t deadline_us);
+
+/* Opens a TCP connection (TCP_NODELAY), and TLS for https, within timeout_ms.
+ * Returns 0 or -1 with err. */
+int sf_http_connect(sf_http_conn *c, const sf_url *url, int timeout_ms, char *err,
+                    size_t err_size);
 void sf_http_close(sf_http_conn *c);
 /* Writes all of data before the deadline (monotonic µs). */
 int sf_http_send(sf_http_conn *c, const void *data, size_t len, int64_t deadline_us,

@@ -42,6 +42,7 @@ typedef struct sf_http_side {
     uint8_t mode;                /* sf_http_mode */
     bool is_request;             /* parser type, once the client is known */
     bool in_message, completed, interim, known_body, upgrade;
+    bool after_gap;              /* a gap since the last message start: responses may be lost */
     int64_t ts_us;               /* time of the bytes being parsed */
     int64_t msg_first_us;
     uint64_t stream_off;         /* bytes of this direction handed to the parser */
@@ -85,8 +86,9 @@ void sf_http_set_client(sf_http_conn *c, int client_side);
 sf_txn *sf_txn_alloc(struct sf_engine *eng, int64_t req_first_us);  /* not queued */
 sf_txn *sf_txn_new(sf_http_conn *c, int64_t ts_us);   /* appended to the FIFO */
 void sf_txn_add_lost_marker(sf_http_conn *c);
-/* The request a response starting now answers (skips lost markers as timing allows). */
-sf_txn *sf_txn_for_response(sf_http_conn *c, int64_t ts_us);
+/* The request a response starting now answers (skips lost markers as timing allows;
+ * after a gap in the server's direction, also requests whose answer was lost in it). */
+sf_txn *sf_txn_for_response(sf_http_conn *c, int64_t ts_us, bool after_gap);
 /* Removes t from the FIFO and emits its record. */
 void sf_txn_finish(sf_http_conn *c, sf_txn *t);
 /* Emits a response that has no request. */

@@ -3,7 +3,9 @@
  * never by TCP sequence numbers). The queue is capped: when full, the oldest request
  * is reported as unanswered. After a gap in the client's direction a "lost" marker
  * stands where unseen requests may have been; a response that began before the next
- * known request was sent must answer one of those, so it is reported without one. */
+ * known request was sent must answer one of those, so it is reported without one.
+ * After a gap in the server's direction, a timing rule drops requests whose answer
+ * was lost (see sf_txn_for_response). */
 #include "sensor/http_conn.h"
 #include "sensor/sensor_engine.h"
 
@@ -110,8 +112,17 @@ void sf_txn_add_lost_marker(sf_http_conn *c)
     append(c, t);
 }
 
-sf_txn *sf_txn_for_response(sf_http_conn *c, int64_t ts_us)
+sf_txn *sf_txn_for_response(sf_http_conn *c, int64_t ts_us, bool after_gap)
 {
+    /* Clients that do not pipeline send the next request only after the previous
+     * answer: if the next request was sent before this response began, the head
+     * request's answer was in the bytes we missed. */
+    while (after_gap && c->head && !c->head->lost && c->head->next && !c->head->next->lost &&
+           c->head->next->req_first_us <= ts_us) {
+        sf_txn *t = c->head;
+        t->flags |= SF_FLAG_NO_RESPONSE | SF_FLAG_GAP;
+        sf_txn_finish(c, t);
+    }
     while (c->head && c->head->lost) {
         sf_txn *next = c->head->next;
         if (!next || next->req_first_us > ts_us)

@@ -164,7 +164,8 @@ static int on_message_begin(llhttp_t *p)
         eng_of(s)->stats.http_requests++;
         s->txn = sf_txn_new(c, s->ts_us);
     } else {
-        s->txn = sf_txn_for_response(c, s->ts_us);
+        s->txn = sf_txn_for_response(c, s->ts_us, s->after_gap);
+        s->after_gap = false;
     }
     return 0;
 }
@@ -541,6 +542,7 @@ void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us)
         abort_message(s, SF_FLAG_INTERRUPTED | SF_FLAG_GAP);
         parser_reset(s);
     }
+    s->after_gap = true;
     s->stream_off += len;
     if (s->is_request && c->flow->client != SF_SIDE_UNKNOWN)
         sf_txn_add_lost_marker(c);

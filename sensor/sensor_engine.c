@@ -196,6 +196,11 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
     int side = 0;
     sf_flow *f = sf_flow_lookup(&e->flows, pkt->family, pkt->src, pkt->sport, pkt->dst,
                                 pkt->dport, &side);
+    if (f && (pkt->tcp_flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN &&
+        !(f->tcp[side].syn_seen && f->tcp[side].isn == pkt->seq)) {
+        close_flow(e, f);        /* the port pair is reused by a new connection */
+        f = NULL;
+    }
     if (!f) {
         if (!(pkt->tcp_flags & SF_TCP_SYN) && pkt->payload_len == 0)
             return;              /* a bare ACK/FIN/RST of a connection we do not follow */

@@ -1,6 +1,7 @@
 /* TCP reassembly, one direction at a time. Sequence numbers compare modulo 2^32.
  * Data that became deliverable because a hole was filled is delivered with the
- * timestamp of the packet that filled it: that is when the bytes were complete. */
+ * timestamp of the packet that filled it: that is when the bytes were complete. Data
+ * delivered because we gave up on a hole keeps its own capture time. */
 #include "sensor/tcp_stream.h"
 #include "sensor/packet.h"
 
@@ -46,13 +47,13 @@ static void deliver(sf_tcp_dir *d, int side, uint32_t seq, const uint8_t *p, siz
     sink->data(sink->ctx, side, p + skip, len - (size_t)skip, ts);
 }
 
-/* Delivers buffered segments that have become contiguous. */
+/* Delivers buffered segments that have become contiguous; ts < 0 = each at its own time. */
 static void drain(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_sink *sink)
 {
     while (d->ooo && seq_diff(d->ooo->seq, d->next_seq) <= 0) {
         sf_tcp_seg *s = d->ooo;
         d->ooo = s->next;
-        deliver(d, side, s->seq, s->data, s->len, ts, sink);
+        deliver(d, side, s->seq, s->data, s->len, ts < 0 || s->ts_us > ts ? s->ts_us : ts, sink);
         release_seg(d, s, sink);
     }
 }
@@ -69,16 +70,18 @@ static void skip_to_buffered(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_s
         sink->gap(sink->ctx, side, (uint32_t)missing, ts);
         d->next_seq = d->ooo->seq;
     }
-    drain(d, side, ts, sink);
+    drain(d, side, -1, sink);
 }
 
-static sf_tcp_seg *new_seg(uint32_t seq, const uint8_t *p, uint32_t len, const sf_tcp_sink *sink)
+static sf_tcp_seg *new_seg(uint32_t seq, const uint8_t *p, uint32_t len, int64_t ts,
+                           const sf_tcp_sink *sink)
 {
     sf_tcp_seg *s = malloc(sizeof *s + len);
     if (!s)
         return NULL;
     s->seq = seq;
     s->len = len;
+    s->ts_us = ts;
     s->next = NULL;
     memcpy(s->data, p, len);
     *sink->memory += sizeof *s + len;
@@ -100,7 +103,7 @@ static void compare_overlap(const sf_tcp_seg *s, uint32_t seq, const uint8_t *p,
 }
 
 /* Inserts the parts of a future segment that no buffered segment covers yet. */
-static void insert_ooo(sf_tcp_dir *d, uint32_t seq, const uint8_t *p, uint32_t len,
+static void insert_ooo(sf_tcp_dir *d, uint32_t seq, const uint8_t *p, uint32_t len, int64_t ts,
                        const sf_tcp_sink *sink)
 {
     uint32_t cur = seq, end = seq + len;
@@ -114,7 +117,7 @@ static void insert_ooo(sf_tcp_dir *d, uint32_t seq, const uint8_t *p, uint32_t l
             continue;
         }
         uint32_t piece_end = (*pp && seq_diff((*pp)->seq, end) < 0) ? (*pp)->seq : end;
-        sf_tcp_seg *s = new_seg(cur, p + (cur - seq), piece_end - cur, sink);
+        sf_tcp_seg *s = new_seg(cur, p + (cur - seq), piece_end - cur, ts, sink);
         if (!s) {
             sink->stats->tcp_ooo_dropped++;
             return;
@@ -144,7 +147,7 @@ static void accept_data(sf_tcp_dir *d, int side, uint32_t seq, const uint8_t *p,
     if (rel <= 0) {
         /* Bytes already buffered for later positions were seen first: they win. */
         if (d->ooo) {
-            insert_ooo(d, seq, p, (uint32_t)len, sink);
+            insert_ooo(d, seq, p, (uint32_t)len, ts, sink);
             drain(d, side, ts, sink);
         } else {
             deliver(d, side, seq, p, len, ts, sink);
@@ -166,7 +169,7 @@ static void accept_data(sf_tcp_dir *d, int side, uint32_t seq, const uint8_t *p,
         sink->stats->tcp_ooo_dropped++;
         return;
     }
-    insert_ooo(d, seq, p, (uint32_t)len, sink);
+    insert_ooo(d, seq, p, (uint32_t)len, ts, sink);
 }
 
 /* The peer acknowledged bytes up to ack: a hole before buffered data it covers is
@@ -190,6 +193,8 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
             d->next_seq = seq + 1;
             d->have_seq = true;
         }
+        if (!d->syn_seen)
+            d->isn = seq;
         d->syn_seen = true;
         seq++;
     } else if (!d->have_seq) {

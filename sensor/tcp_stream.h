@@ -13,6 +13,7 @@
 typedef struct sf_tcp_seg {
     struct sf_tcp_seg *next;
     uint32_t seq, len;
+    int64_t ts_us;          /* when it was captured */
     uint8_t data[];
 } sf_tcp_seg;
 
@@ -24,6 +25,7 @@ typedef struct sf_tcp_dir {
     bool sent_last;     /* this side carried the connection's latest data segment */
     uint32_t next_seq;  /* next byte to deliver */
     uint32_t fin_seq;
+    uint32_t isn;       /* sequence number of the SYN, when seen */
     uint32_t ooo_bytes, ooo_count;
     sf_tcp_seg *ooo;    /* sorted, non-overlapping */
 } sf_tcp_dir;

@@ -4,7 +4,8 @@ gen-expected.sh) for one or more captures, and prints one line per capture:
 
   file  t_req  our_req  matched  t_resp  our_resp  paired_same  pair_diff  status_diff  lat_diff  lat_max_ms
 
-t_req/t_resp: tshark's requests / final (non-1xx) responses. our_req/our_resp: our
+t_req/t_resp: tshark's requests / final (non-1xx) responses over TCP (SSDP's HTTP over
+UDP is left out). our_req/our_resp: our
 records with a request / with a response. matched: tshark requests we also found on
 the same connection with the same method and URI (aligned in order). paired_same:
 matched requests that both tools answered with a response; pair_diff: matched requests
@@ -15,27 +16,50 @@ usage: compare.py EXPECTED_DIR OUR_DIR NAME...   (NAME.tsv in EXPECTED_DIR, NAME
 """
 import difflib
 import json
+import os
 import sys
+
+VERBOSE = os.environ.get("SF_COMPARE_VERBOSE") == "1"
 from collections import defaultdict
 
 
 def load_expected(path):
+    """Requests by connection, and each request frame's final responses. tshark leaves
+    http.request_in empty when several requests share a frame (pipelining); those
+    responses are given, in order, to the connection's requests still unanswered
+    before them (FIFO, as HTTP pairs them)."""
     reqs = defaultdict(list)   # (cip, cport, sip, sport) -> [(frame, method, uri)]
     resps = defaultdict(list)  # request frame -> [(code, http.time)] (final responses)
+    unlinked = defaultdict(list)
     n_final = 0
     with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             c = line.rstrip("\n").split("\t")
+            if not c[4]:
+                continue  # HTTP over UDP (SSDP): not TCP, out of the sensor's scope
             if c[0] == "REQ":
                 reqs[(c[3], c[4], c[5], c[6])].append((int(c[1]), c[7], c[8] if len(c) > 8 else ""))
-            elif c[0] == "RESP":
-                code = int(c[7]) if c[7].isdigit() else 0
-                if 100 <= code < 200 and code != 101:
-                    continue
-                n_final += 1
-                if len(c) > 9 and c[9]:
-                    t = float(c[8]) if c[8] else None
-                    resps[int(c[9])].append((code, t))
+                continue
+            code = int(c[7]) if c[7].isdigit() else 0
+            if 100 <= code < 200 and code != 101:
+                continue
+            n_final += 1
+            t = float(c[8]) if len(c) > 8 and c[8] else None
+            if len(c) > 9 and c[9]:
+                resps[int(c[9])].append((code, t))
+            else:
+                unlinked[(c[5], c[6], c[3], c[4])].append((int(c[1]), code, t))
+    for key, lst in unlinked.items():
+        linked = {fr: len(v) for fr, v in resps.items()}
+        waiting = []
+        for fr, _, _ in reqs.get(key, []):   # one slot per request, minus the linked ones
+            if linked.get(fr, 0) > 0:
+                linked[fr] -= 1
+            else:
+                waiting.append(fr)
+        for frame, code, t in lst:
+            if waiting and waiting[0] <= frame:
+                resps[waiting.pop(0)].append((code, t))
     return reqs, resps, n_final
 
 
@@ -78,6 +102,8 @@ def compare(expected, ours):
                 tr = lst[used[frame]] if used[frame] < len(lst) else None
                 used[frame] += 1
                 have = "http.response.status_code" in r
+                if VERBOSE and ((tr is not None) != have or (tr and have and (tr[0] != r["http.response.status_code"]))):
+                    print("  #", frame, a[blk.a + k], "tshark:", tr, "ours:", r.get("http.response.status_code"), r["securaflow.flags"], file=sys.stderr)
                 if (tr is not None) != have:
                     pair_diff += 1
                     continue
