@@ -173,7 +173,7 @@ static const char *ensure_conn(worker *w, char *err, size_t es)
 {
     if (w->open)
         return NULL;
-    if (sf_http_connect(&w->conn, w->sh->url.host, w->sh->url.port, w->sh->o->timeout_ms, err, es) != 0)
+    if (sf_http_connect(&w->conn, &w->sh->url, w->sh->o->timeout_ms, err, es) != 0)
         return err;
     w->open = true;
     w->conn_id = atomic_fetch_add(&w->sh->conn_ids, 1);
