@@ -42,7 +42,8 @@ typedef struct sf_http_side {
     uint8_t mode;                /* sf_http_mode */
     bool is_request;             /* parser type, once the client is known */
     bool in_message, completed, interim, known_body, upgrade;
-    bool after_gap;              /* a gap since the last message start: responses may be lost */
+    bool after_gap;
+    bool method_known;           /* llhttp finished reading the request method */              /* a gap since the last message start: responses may be lost */
     int64_t ts_us;               /* time of the bytes being parsed */
     int64_t msg_first_us;
     uint64_t stream_off;         /* bytes of this direction handed to the parser */

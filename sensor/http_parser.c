@@ -154,7 +154,7 @@ static int on_message_begin(llhttp_t *p)
     sf_http_side *s = side_of(p);
     sf_http_conn *c = s->conn;
     s->in_message = true;
-    s->completed = s->interim = s->known_body = false;
+    s->completed = s->interim = s->known_body = s->method_known = false;
     s->msg_first_us = s->ts_us;
     s->body_bytes = 0;
     s->flags = 0;
@@ -251,6 +251,12 @@ static int on_chunk_complete(llhttp_t *p)
     return 0;
 }
 
+static int on_method_complete(llhttp_t *p)
+{
+    side_of(p)->method_known = true;
+    return 0;
+}
+
 static int on_message_complete(llhttp_t *p)
 {
     sf_http_side *s = side_of(p);
@@ -277,6 +283,7 @@ static const llhttp_settings_t *settings(void)
         t.on_chunk_header = on_chunk_header;
         t.on_chunk_complete = on_chunk_complete;
         t.on_message_complete = on_message_complete;
+        t.on_method_complete = on_method_complete;
         st = t;
         __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
     }
@@ -347,8 +354,9 @@ static void abort_message(sf_http_side *s, uint32_t flag)
     sf_txn *t = s->txn;
     if (s->is_request) {
         if (t) {
-            if (!t->have_request)
-                keep_request_fields(s, t);
+            if (!t->have_request && s->method_known)
+                keep_request_fields(s, t);   /* what we have of a request cut short */
+            t->req_bytes = s->stream_off - s->msg_start_off;
             t->flags |= s->flags | flag;
             t->req_last_us = s->ts_us;
             t->req_body = s->body_bytes;
