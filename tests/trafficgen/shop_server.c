@@ -218,7 +218,13 @@ static struct evhttp_bound_socket *bind_listen(struct evhttp *http, const shop_s
         fprintf(stderr, "trafficgen: --listen wants HOST:PORT, got '%s'\n", o->listen);
         return NULL;
     }
-    snprintf(host, sizeof host, "%.*s", (int)(colon - o->listen), o->listen);
+    const char *h = o->listen;
+    int hlen = (int)(colon - o->listen);
+    if (hlen >= 2 && h[0] == '[' && h[hlen - 1] == ']') { /* "[::1]:8090" */
+        h++;
+        hlen -= 2;
+    }
+    snprintf(host, sizeof host, "%.*s", hlen, h);
     struct evhttp_bound_socket *bs =
         evhttp_bind_socket_with_handle(http, host[0] ? host : "127.0.0.1", (ev_uint16_t)atoi(colon + 1));
     if (!bs) {
