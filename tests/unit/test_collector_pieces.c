@@ -1,0 +1,168 @@
+/* Tests for the collector's small pieces: route templates, the latency histogram, the
+ * per-client context table, bounded gzip, and COPY text escaping. */
+#include <CUnit/CUnit.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "collector/client_context.h"
+#include "collector/copy_buffer.h"
+#include "collector/gzip_inflate.h"
+#include "collector/latency_histogram.h"
+#include "collector/route_template.h"
+
+static const char *const route_cases[][2] = {
+    {"/api/users/123", "/api/users/{id}"},
+    {"/api/users/456/orders/7?page=2", "/api/users/{id}/orders/{id}"},
+    {"/api/items/3f2504e0-4f89-11d3-9a0c-0305e82c3301", "/api/items/{id}"},
+    {"/files/d41d8cd98f00b204e9800998ecf8427e", "/files/{id}"},
+    {"/api/products", "/api/products"},
+    {"/api/v2/search", "/api/v2/search"},
+    {"/s/abcDEF123ghiJKL456mnoP", "/s/{id}"},
+    {"/", "/"},
+    {"", "/"},
+    {"relative/5", "/relative/{id}"},
+    {"/a//b/", "/a//b/"},
+};
+
+static void test_route_templates(void)
+{
+    char out[SF_ROUTE_MAX];
+    for (size_t i = 0; i < sizeof route_cases / sizeof route_cases[0]; i++) {
+        sf_route_template(route_cases[i][0], out);
+        if (strcmp(out, route_cases[i][1]) != 0)
+            fprintf(stderr, "route '%s' -> '%s', expected '%s'\n", route_cases[i][0], out,
+                    route_cases[i][1]);
+        CU_ASSERT_STRING_EQUAL(out, route_cases[i][1]);
+    }
+    char *long_path = malloc(5000);
+    memset(long_path, 'z', 4999);
+    long_path[0] = '/';
+    long_path[4999] = '\0';
+    sf_route_template(long_path, out);
+    CU_ASSERT_EQUAL(strlen(out), SF_ROUTE_MAX - 1);
+    free(long_path);
+}
+
+static void test_histogram_quantiles_within_5_percent(void)
+{
+    sf_latency_hist h = {0};
+    for (int i = 1; i <= 1000; i++)
+        sf_hist_add(&h, i); /* 1..1000 ms */
+    double p50 = sf_hist_quantile(&h, 0.50), p95 = sf_hist_quantile(&h, 0.95),
+           p99 = sf_hist_quantile(&h, 0.99);
+    CU_ASSERT(fabs(p50 - 500) / 500 < 0.05);
+    CU_ASSERT(fabs(p95 - 950) / 950 < 0.05);
+    CU_ASSERT(fabs(p99 - 990) / 990 < 0.05);
+    sf_latency_hist empty = {0};
+    CU_ASSERT_EQUAL(sf_hist_quantile(&empty, 0.99), 0);
+    sf_hist_add(&h, -5);     /* nonsense values land in the edge buckets */
+    sf_hist_add(&h, 1e12);
+    CU_ASSERT_EQUAL(h.total, 1002);
+}
+
+static void test_histogram_pg_round_trip(void)
+{
+    sf_latency_hist a = {0}, b = {0};
+    sf_hist_add(&a, 0.5);
+    sf_hist_add(&a, 20);
+    sf_hist_add(&a, 20);
+    char text[SF_HIST_TEXT_MAX];
+    sf_hist_to_pg_array(&a, text);
+    CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, text), 0);
+    CU_ASSERT_EQUAL(b.total, 3);
+    CU_ASSERT_EQUAL(memcmp(a.counts, b.counts, sizeof a.counts), 0);
+    CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "{}"), 0);
+    CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "{1,2,3}"), -1);
+    CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "{9999,1}"), -1);
+    CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "nope"), -1);
+}
+
+static void test_client_context(void)
+{
+    sf_client_table *t = sf_client_table_new(64);
+    sf_client_minute m;
+    int64_t t0 = 1000LL * 1000000;
+    for (int i = 0; i < 30; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "/admin/%d", i);
+        sf_client_observe(t, "10.0.0.1", t0 + i * 1000000LL, path, 404, false, &m);
+    }
+    CU_ASSERT_EQUAL(m.requests, 30);
+    CU_ASSERT_DOUBLE_EQUAL(m.error_ratio, 1.0, 1e-9);
+    CU_ASSERT(m.distinct_not_found > 25 && m.distinct_not_found < 35);
+    /* Two minutes later the old requests no longer count. */
+    sf_client_observe(t, "10.0.0.1", t0 + 150 * 1000000LL, "/x", 200, false, &m);
+    CU_ASSERT_EQUAL(m.requests, 1);
+    CU_ASSERT_EQUAL(m.error_ratio, 0);
+    for (int i = 0; i < 12; i++)
+        sf_client_observe(t, "10.0.0.2", t0 + i, "/login", 401, true, &m);
+    CU_ASSERT_EQUAL(m.auth_failures, 12);
+    /* Far more clients than slots: bounded, with evictions counted. */
+    for (int i = 0; i < 10000; i++) {
+        char ip[32];
+        snprintf(ip, sizeof ip, "10.1.%d.%d", i / 256, i % 256);
+        sf_client_observe(t, ip, t0 + i, "/", 200, false, &m);
+    }
+    CU_ASSERT(sf_client_table_evictions(t) > 9000);
+    sf_client_table_free(t);
+}
+
+static size_t gzip_bytes(const char *in, size_t n, unsigned char *out, size_t cap)
+{
+    z_stream zs = {0};
+    deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = (Bytef *)in;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    deflate(&zs, Z_FINISH);
+    size_t len = zs.total_out;
+    deflateEnd(&zs);
+    return len;
+}
+
+static void test_gzip_bounded(void)
+{
+    size_t n = 1 << 20;
+    char *zeros = calloc(1, n);
+    unsigned char *gz = malloc(n);
+    size_t gz_len = gzip_bytes(zeros, n, gz, n);
+    char *out;
+    size_t out_len;
+    CU_ASSERT_EQUAL(sf_gzip_inflate((char *)gz, gz_len, n, &out, &out_len), 0);
+    CU_ASSERT_EQUAL(out_len, n);
+    free(out);
+    /* A bomb: 1 MiB from ~1 KiB, with a 64 KiB limit. */
+    CU_ASSERT_EQUAL(sf_gzip_inflate((char *)gz, gz_len, 65536, &out, &out_len), -2);
+    CU_ASSERT_EQUAL(sf_gzip_inflate("not gzip at all", 15, 65536, &out, &out_len), -1);
+    CU_ASSERT_EQUAL(sf_gzip_inflate((char *)gz, gz_len / 2, n, &out, &out_len), -1);
+    free(zeros);
+    free(gz);
+}
+
+static void test_copy_escaping(void)
+{
+    sf_copy_buffer b = {0};
+    sf_copy_text(&b, "a\tb\\c\nd\re");
+    sf_copy_text(&b, NULL);
+    sf_copy_int(&b, -42);
+    sf_copy_int_or_null(&b, -1, -1);
+    sf_copy_bool(&b, 1);
+    sf_copy_end_row(&b);
+    CU_ASSERT_EQUAL(b.len, strlen("a\\tb\\\\c\\nd\\re\t\\N\t-42\t\\N\tt\n"));
+    CU_ASSERT_EQUAL(memcmp(b.data, "a\\tb\\\\c\\nd\\re\t\\N\t-42\t\\N\tt\n", b.len), 0);
+    sf_copy_free(&b);
+}
+
+void sf_test_register_collector_pieces(void)
+{
+    CU_pSuite s = CU_add_suite("collector_pieces", NULL, NULL);
+    CU_add_test(s, "route templates", test_route_templates);
+    CU_add_test(s, "histogram quantiles within 5%", test_histogram_quantiles_within_5_percent);
+    CU_add_test(s, "histogram <-> PostgreSQL array", test_histogram_pg_round_trip);
+    CU_add_test(s, "per-client context", test_client_context);
+    CU_add_test(s, "bounded gzip", test_gzip_bounded);
+    CU_add_test(s, "COPY escaping", test_copy_escaping);
+}
