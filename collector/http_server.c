@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/static_files.h"
 #include "common/addr.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -105,6 +106,11 @@ void sf_reply_add_header(sf_request *r, const char *name, const char *value)
         snprintf(r->extra_headers[i][0], sizeof r->extra_headers[i][0], "%s", name);
         snprintf(r->extra_headers[i][1], sizeof r->extra_headers[i][1], "%s", value);
     }
+}
+
+void sf_reply_buffer(sf_request *r, int status, const char *content_type, struct evbuffer *body)
+{
+    send_reply(r, status, content_type, body);
 }
 
 void sf_reply_raw(sf_request *r, int status, const char *content_type, const char *body,
@@ -250,6 +256,10 @@ static void dispatch(sf_request *r, const sf_route *routes)
     if (allow[0]) {
         sf_reply_add_header(r, "Allow", allow);
         sf_reply_error(r, 405, "Method Not Allowed");
+    } else if (strncmp(r->path, "/api/", 5) != 0 && strcmp(r->path, "/api") != 0 &&
+               strcmp(r->path, "/metrics") != 0 &&
+               (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD)) {
+        sf_static_serve(r, sf_app_dashboard_dir(r->app));
     } else {
         sf_reply_error(r, 404, "Not Found");
     }

@@ -80,6 +80,11 @@ void sf_request_release(sf_request *r);
 void sf_reply_add_header(sf_request *r, const char *name, const char *value);
 void sf_reply_raw(sf_request *r, int status, const char *content_type, const char *body,
                   size_t len);
+struct evbuffer;
+/* Answers with the contents of body (the caller frees body afterwards). */
+void sf_reply_buffer(sf_request *r, int status, const char *content_type, struct evbuffer *body);
+/* The directory of the dashboard's static files (defined with the app). */
+const char *sf_app_dashboard_dir(struct sf_app *app);
 /* Answers with body (stolen) as JSON. */
 void sf_reply_json(sf_request *r, int status, json_t *body);
 /* {"detail": "..."} */

@@ -11,6 +11,7 @@
 #include "collector/gzip_inflate.h"
 #include "collector/latency_histogram.h"
 #include "collector/route_template.h"
+#include "collector/static_files.h"
 
 static const char *const route_cases[][2] = {
     {"/api/users/123", "/api/users/{id}"},
@@ -156,6 +157,21 @@ static void test_copy_escaping(void)
     sf_copy_free(&b);
 }
 
+static void test_static_paths(void)
+{
+    char out[256];
+    CU_ASSERT(sf_static_map_path("/srv", "/", out, sizeof out) == 0 &&
+              strcmp(out, "/srv/index.html") == 0);
+    CU_ASSERT(sf_static_map_path("/srv", "/assets/a.js", out, sizeof out) == 0 &&
+              strcmp(out, "/srv/assets/a.js") == 0);
+    static const char *const refused[] = {"/../etc/passwd", "/a/../../b", "/.env", "/a/.git/x",
+                                          "relative", "/a\\b"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        CU_ASSERT_EQUAL(sf_static_map_path("/srv", refused[i], out, sizeof out), -1);
+    CU_ASSERT_STRING_EQUAL(sf_static_content_type("x.JS"), "text/javascript; charset=utf-8");
+    CU_ASSERT_STRING_EQUAL(sf_static_content_type("noext"), "application/octet-stream");
+}
+
 void sf_test_register_collector_pieces(void)
 {
     CU_pSuite s = CU_add_suite("collector_pieces", NULL, NULL);
@@ -165,4 +181,5 @@ void sf_test_register_collector_pieces(void)
     CU_add_test(s, "per-client context", test_client_context);
     CU_add_test(s, "bounded gzip", test_gzip_bounded);
     CU_add_test(s, "COPY escaping", test_copy_escaping);
+    CU_add_test(s, "static file paths and types", test_static_paths);
 }
