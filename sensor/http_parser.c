@@ -208,7 +208,8 @@ static int response_headers(sf_http_side *s)
         s->upgrade = true;
         return 2;
     }
-    if (t && t->method == HTTP_HEAD)
+    /* These responses never have a body, whatever Content-Length says. */
+    if ((t && t->method == HTTP_HEAD) || status == 204 || status == 304)
         return 1;
     return 0;
 }

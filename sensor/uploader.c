@@ -91,6 +91,12 @@ static int check_config(sf_uploader *up, char *err, size_t es)
                         "characters"), -1;
     if (strlen(up->sensor_id) == 0 || strlen(up->sensor_id) > SENSOR_ID_MAX)
         return snprintf(err, es, "sensor id must be 1..%d characters", SENSOR_ID_MAX), -1;
+    json_t *id = json_string(up->sensor_id), *ifc = json_string(up->interface);
+    int utf8 = id && ifc; /* Jansson takes UTF-8 only; every batch would fail to encode */
+    json_decref(id);
+    json_decref(ifc);
+    if (!utf8)
+        return snprintf(err, es, "sensor id and interface must be UTF-8"), -1;
     return 0;
 }
 
@@ -513,7 +519,8 @@ static void heartbeat(sf_uploader *up)
     pthread_mutex_unlock(&up->mu);
     if (!ok)
         sf_log(SF_LOG_DEBUG, "uploader: heartbeat failed",
-               json_pack("{s:s, s:i}", "error", rc ? err : "status", rc ? 0 : resp.status));
+               json_pack("{s:s, s:i}", "error", rc ? err : "unexpected status", "status",
+                         rc ? 0 : resp.status));
     if (ok && up->collector_down == 1)
         up->retry_at_us = 0; /* reachable again: replay now, not at the backoff's end (but a
                               * collector that asked us to wait with 503/429 is obeyed) */
