@@ -83,6 +83,7 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
     job->is_batch = is_batch;
     job->done = done;
     job->done_arg = r;
+    memcpy(job->correlation_id, r->correlation_id, sizeof job->correlation_id);
     if (sf_ingest_submit(app->ingest, job) != 0) {
         sf_ingest_job_free(job);
         sf_reply_add_header(r, "Retry-After", "1");

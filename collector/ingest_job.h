@@ -54,6 +54,7 @@ struct sf_ingest_job {
     int stored_accepted;       /* for duplicates: what the first copy stored */
     int stored_anomalies;
     json_t *stored_rejected;
+    char correlation_id[129];  /* of the request, for log lines written on its behalf */
     /* completion, on the loop thread */
     sf_ingest_done_fn done;
     void *done_arg;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "collector/ingest_decode.h"
+#include "common/log.h"
 
 struct sf_ingest_pipeline {
     sf_ingest_pipeline_config cfg;
@@ -28,6 +29,7 @@ static void run_done(void *arg)
 
 static void process(sf_ingest_pipeline *p, sf_ingest_job *job)
 {
+    sf_log_set_correlation_id(job->correlation_id[0] ? job->correlation_id : NULL);
     if (job->body) /* prepared jobs (demo data) come with their items already */
         sf_ingest_decode(job, p->cfg.max_inflated);
     if (job->status == 200 && job->count > 0) {
@@ -37,13 +39,12 @@ static void process(sf_ingest_pipeline *p, sf_ingest_job *job)
     }
     if (job->status != 200) {
         sf_loop_mailbox_post(p->mailbox, run_done, job);
-        return;
-    }
-    if (sf_db_writer_submit(p->writer, job) != 0) {
+    } else if (sf_db_writer_submit(p->writer, job) != 0) {
         job->status = 503;
         job->error_body = json_pack("{s:s}", "detail", "Ingest queue full, retry later");
         sf_loop_mailbox_post(p->mailbox, run_done, job);
     }
+    sf_log_set_correlation_id(NULL);
 }
 
 static void *worker_main(void *arg)
