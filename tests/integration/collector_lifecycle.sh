@@ -16,7 +16,7 @@ pg_count() { pgrep -f "postgres -D $scratch/var/pg/data" | wc -l; }
 check "collector starts and serves health" start
 health=$(curl -fs "$base/api/health")
 check "health says database connected" grep -q '"database":"connected"' <<<"$health"
-check "health tells model_loaded" grep -q '"model_loaded":false' <<<"$health"
+check "the starter model is loaded" grep -q "\"model_loaded\":true,\"uptime_seconds\":[0-9.]*,\"model_version\":1" <<<"$health"
 check "GET /api banner" grep -q '"message":"SecuraFlow API"' <<<"$(curl -fs "$base/api")"
 check "trailing slash is the same path" curl -fs -o /dev/null "$base/api/health/"
 code=$(curl -s -o "$scratch/body" -w '%{http_code}' "$base/api/nothing")
