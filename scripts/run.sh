@@ -1,40 +1,73 @@
 #!/bin/bash
-# `make run`: starts SecuraFlow on this machine with its embedded defaults: the collector
-# on http://127.0.0.1:8080 with a private PostgreSQL under ./var. Ctrl-C stops everything
-# it started, in order, and leaves no process behind.
+# `make run`: starts SecuraFlow on this machine with its embedded defaults:
+#   - the collector on http://127.0.0.1:8080 with a private PostgreSQL under ./var,
+#   - the traffic generator's shop API on 127.0.0.1:8090 and a client driving it (a few
+#     requests a second, with an occasional anomaly),
+#   - the sensor capturing on lo, watching both ports, uploading to the collector.
+# Ctrl-C stops everything it started, in reverse order, and leaves no process behind.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=build/bin
 listen=${SECURAFLOW_LISTEN:-127.0.0.1:8080}
+shop=${SECURAFLOW_DEMO_LISTEN:-127.0.0.1:8090}
 mkdir -p var
 pids=()
+names=()
 
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "stopping..."
-  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -INT "${pids[$i]}" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -INT "${pids[$i]}" 2>/dev/null
+    for _ in $(seq 1 300); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "${pids[$i]}" 2>/dev/null
   done
   echo "stopped."
   exit 0
 }
 trap stop_all INT TERM EXIT
 
-"$bin/securaflow-collector" --data-dir ./var --listen "$listen" >>var/collector.log 2>&1 &
-pids+=($!)
+start() { # name logfile command...
+  local name=$1 log=$2; shift 2
+  "$@" >>"$log" 2>&1 &
+  pids+=($!)
+  names+=("$name")
+}
+
+# An ingest token for the sensor (a new one each run; only its hash is stored).
+token=$("$bin/securaflow-collector" --data-dir ./var token create "make-run-$(date +%s)" 2>>var/collector.log) || {
+  echo "could not create an ingest token; see var/collector.log:"; tail -n 5 var/collector.log; exit 1; }
+
+start collector var/collector.log "$bin/securaflow-collector" --data-dir ./var --listen "$listen"
 for _ in $(seq 1 600); do
   curl -fs "http://$listen/api/health" >/dev/null 2>&1 && break
   kill -0 "${pids[0]}" 2>/dev/null || { echo "collector failed to start; see var/collector.log:"; tail -n 20 var/collector.log; exit 1; }
   sleep 0.1
 done
 
+extras=""
+if [ -x "$bin/securaflow-trafficgen" ]; then
+  start trafficgen-server var/trafficgen.log "$bin/securaflow-trafficgen" serve --listen "$shop"
+  sleep 0.5
+  if [ -x "$bin/securaflow-sensor" ]; then
+    start sensor var/sensor.log "$bin/securaflow-sensor" -i lo --ports "${listen##*:},${shop##*:}" \
+      --collector "http://$listen" --token "$token" --sensor-id "$(hostname)-lo" \
+      --spool-dir var/spool
+    extras="$extras
+  sensor      capturing on lo (ports ${listen##*:}, ${shop##*:}), uploading to the collector; log ./var/sensor.log"
+  fi
+  sleep 1
+  start trafficgen-driver var/trafficgen.log "$bin/securaflow-trafficgen" drive --target "http://$shop" \
+    --requests 100000000 --concurrency 2 --rate 20 --anomalies latency,5xx,scan,injection --anomaly-rate 0.01
+  extras="$extras
+  demo API    http://$shop/ (a small shop API) with a client sending ~20 requests/s; log ./var/trafficgen.log"
+fi
+
 cat <<MSG
 SecuraFlow is running:
-  collector   http://$listen/          (API under /api, health at /api/health)
-  database    embedded PostgreSQL, data in ./var/pg (Unix socket only)
+  collector   http://$listen/          (API under /api, health at /api/health, live stream /api/stream)
+  database    embedded PostgreSQL, data in ./var/pg (Unix socket only)$extras
   logs        ./var/collector.log (JSON lines)
 Press Ctrl-C to stop.
 MSG
