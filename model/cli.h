@@ -20,6 +20,8 @@ typedef struct cli_options {
     const char *model;
     const char *format;          /* "csv" (default) or "http" */
     const char *label_column;    /* default "label" */
+    const char *features;        /* name prefixes to keep ("all"); default: every CSV column,
+                                    SF_HTTP_DEFAULT_FEATURES for http */
     const char *exclude_features; /* comma-separated name prefixes to drop */
     uint32_t trees, sample_size;
     uint64_t seed;
@@ -34,13 +36,19 @@ typedef struct cli_options {
 int cli_parse_options(int argc, char **argv, int first, cli_options *opts);
 
 /* Loads every --in and --anomalous file into one data set (labels from the label column
- * for CSV, from the flag for http). Drops --exclude-features columns. Returns 0 or -1
- * after printing the error. */
-int cli_load_inputs(const cli_options *opts, sf_dataset *ds);
+ * for CSV, from the flag for http). For http input, profile features come from model's
+ * request profile, or, when model is NULL (training), are cross-fitted and the learned
+ * profile is returned in *learned (if learned is not NULL). Drops --exclude-features
+ * columns. Returns 0 or -1 after printing the error. */
+int cli_load_inputs(const cli_options *opts, const sf_iforest *model, sf_dataset *ds,
+                    struct sf_profile **learned);
 
 /* Parses the options from argv[2..] and loads the input. Returns 0, or the exit code (2 for
  * a usage error, 1 for an input error) after printing why. */
 int cli_begin(int argc, char **argv, cli_options *opts, sf_dataset *ds);
+/* The same, with the model given by --model loaded first (its profile is used). */
+int cli_begin_with_model(int argc, char **argv, cli_options *opts, sf_iforest **model,
+                         sf_dataset *ds);
 
 /* A progress line on stderr ("\rtraining: 40/100"), only when stderr is a terminal. */
 void cli_progress(const char *what, size_t done, size_t total);

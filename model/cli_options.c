@@ -66,6 +66,8 @@ static int apply(cli_options *o, const char *name, const char *value)
         return strcmp(value, "csv") && strcmp(value, "http") ? -1 : (o->format = value, 0);
     if (!strcmp(name, "label-column"))
         return o->label_column = value, 0;
+    if (!strcmp(name, "features"))
+        return o->features = value, 0;
     if (!strcmp(name, "exclude-features"))
         return o->exclude_features = value, 0;
     if (!strcmp(name, "trees"))

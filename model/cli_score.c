@@ -29,16 +29,10 @@ static void scored_input_free(scored_input *in)
  * the exit code after printing why. */
 static int load_and_score(int argc, char **argv, cli_options *o, scored_input *in)
 {
-    char err[512];
     memset(in, 0, sizeof *in);
-    int rc = cli_begin(argc, argv, o, &in->ds);
+    int rc = cli_begin_with_model(argc, argv, o, &in->model, &in->ds);
     if (rc != 0)
         return rc;
-    if (!o->model || !(in->model = sf_model_load_file(o->model, err, sizeof err))) {
-        fprintf(stderr, "securaflow-model: %s\n", o->model ? err : "--model MODEL is required");
-        sf_dataset_free(&in->ds);
-        return 1;
-    }
     in->rows = cli_model_rows(in->model, &in->ds);
     in->scores = malloc((in->ds.rows ? in->ds.rows : 1) * sizeof *in->scores);
     if (!in->rows || !in->scores) {

@@ -3,6 +3,7 @@
 #include "model/cli.h"
 #include "model/features_http.h"
 #include "model/model.h"
+#include "model/request_profile.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,9 +11,17 @@
 
 static uint32_t schema_version_of(const cli_options *o)
 {
-    /* A model over the full HTTP schema can be checked by the collector; a CSV or a reduced
-     * column set is a generic model (version 0). */
-    return !strcmp(o->format, "http") && !o->exclude_features ? SF_HTTP_SCHEMA_VERSION : 0;
+    /* Columns from the HTTP extractor (any subset) make an HTTP model the collector can
+     * compute rows for; CSV columns make a generic model (version 0). */
+    return !strcmp(o->format, "http") ? SF_HTTP_SCHEMA_VERSION : 0;
+}
+
+static int uses_profile(const sf_iforest *m)
+{
+    for (uint32_t f = 0; f < m->n_features; f++)
+        if (!strncmp(m->feature_names[f], "profile.", 8))
+            return 1;
+    return 0;
 }
 
 static void print_summary(const sf_iforest *m, const char *out_path, double seconds)
@@ -31,14 +40,15 @@ int cli_train(int argc, char **argv)
 {
     cli_options o;
     sf_dataset ds;
-    int status = cli_begin(argc, argv, &o, &ds);
-    if (status != 0)
-        return status;
+    sf_profile *profile = NULL;
+    if (cli_parse_options(argc, argv, 2, &o) < 0)
+        return 2;
     if (!o.out) {
         fprintf(stderr, "securaflow-model train: --out MODEL is required\n");
-        sf_dataset_free(&ds);
         return 2;
     }
+    if (cli_load_inputs(&o, NULL, &ds, &profile) < 0)
+        return 1;
     if (o.exclude_labelled)
         sf_dataset_keep_label(&ds, 0);
     sf_model_train_options topts;
@@ -56,6 +66,9 @@ int cli_train(int argc, char **argv)
     double seconds = cli_seconds() - start;
     cli_progress_done();
     sf_dataset_free(&ds);
+    if (m && uses_profile(m))
+        m->profile = profile, profile = NULL;
+    sf_profile_free(profile);
     if (!m || sf_model_save_file(m, o.out, err, sizeof err) < 0) {
         fprintf(stderr, "securaflow-model train: %s\n", err);
         sf_if_free(m);

@@ -121,21 +121,21 @@ static int has_prefix_in(const char *name, const char *prefixes)
     return 0;
 }
 
-int sf_dataset_drop_columns(sf_dataset *ds, const char *prefixes)
+int sf_dataset_select_columns(sf_dataset *ds, const char *prefixes, int keep)
 {
-    uint32_t *keep = malloc(ds->cols * sizeof *keep);
-    if (!keep)
+    uint32_t *kept_index = malloc(ds->cols * sizeof *kept_index);
+    if (!kept_index)
         return -1;
     uint32_t kept = 0;
     for (uint32_t c = 0; c < ds->cols; c++)
-        if (!has_prefix_in(ds->names[c], prefixes))
-            keep[kept++] = c;
+        if (has_prefix_in(ds->names[c], prefixes) == keep)
+            kept_index[kept++] = c;
     if (kept == 0) {
-        free(keep);
+        free(kept_index);
         return -1; /* nothing would be left: leave the set unchanged */
     }
     for (uint32_t c = 0, k = 0; c < ds->cols; c++) {
-        if (k < kept && keep[k] == c)
+        if (k < kept && kept_index[k] == c)
             ds->names[k++] = ds->names[c];
         else
             free(ds->names[c]);
@@ -143,9 +143,9 @@ int sf_dataset_drop_columns(sf_dataset *ds, const char *prefixes)
     /* Compact in place: each destination index is at or before its source. */
     for (size_t r = 0; r < ds->rows; r++)
         for (uint32_t k = 0; k < kept; k++)
-            ds->values[r * kept + k] = ds->values[r * ds->cols + keep[k]];
+            ds->values[r * kept + k] = ds->values[r * ds->cols + kept_index[k]];
     ds->cols = kept;
-    free(keep);
+    free(kept_index);
     return 0;
 }
 

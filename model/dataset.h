@@ -33,8 +33,10 @@ int sf_dataset_concat(sf_dataset *dst, const sf_dataset *src, char *err, size_t 
 /* Keeps only the rows whose label is `label` (the data set must have labels). */
 void sf_dataset_keep_label(sf_dataset *ds, int label);
 
-/* Removes every column whose name starts with one of the comma-separated prefixes. */
-int sf_dataset_drop_columns(sf_dataset *ds, const char *prefixes);
+/* Removes every column whose name starts with one of the comma-separated prefixes, or with
+ * keep set, every column whose name starts with none of them. Returns -1 (and leaves the
+ * set unchanged) when no column would be left. */
+int sf_dataset_select_columns(sf_dataset *ds, const char *prefixes, int keep);
 
 /* Builds a rows x n_names matrix of the named columns in that order (for a model whose
  * features are a subset or reordering). Returns a malloc'd matrix or NULL with err naming

@@ -20,6 +20,8 @@ const char *const sf_http_feature_names[SF_HTTP_FEATURE_COUNT] = {
     "args.max_value_length", "args.max_name_length", "args.digit_ratio", "args.upper_ratio",
     "args.special_chars", "args.escape_density", "args.punct_kinds", "args.spaces",
     "kw.sqli", "kw.xss", "kw.traversal", "kw.injection", "kw.backup_ext",
+    "profile.route_novelty", "profile.name_rarity", "profile.byte_rarity",
+    "profile.length_ratio", "profile.surprise",
     "ctx.client_rate_1m", "ctx.client_error_ratio_1m", "ctx.client_distinct_paths_1m",
 };
 
@@ -50,6 +52,11 @@ static const struct {
     {"kw.traversal", {"path-traversal / file-access tokens", "", 0}},
     {"kw.injection", {"command / CRLF injection tokens", "", 0}},
     {"kw.backup_ext", {"backup or config file extensions in path", "", 0}},
+    {"profile.route_novelty", {"route never seen in training", "bits", 0}},
+    {"profile.name_rarity", {"rarest parameter name on this route", "bits", 0}},
+    {"profile.byte_rarity", {"rarest character in a parameter value", "bits", 0}},
+    {"profile.length_ratio", {"longest value vs. longest seen (log2)", "", 0}},
+    {"profile.surprise", {"novelty vs. training traffic", "bits", 0}},
     {"ctx.client_rate_1m", {"client requests in the last minute", "", 0}},
     {"ctx.client_error_ratio_1m", {"client error ratio (last minute)", "", 0}},
     {"ctx.client_distinct_paths_1m", {"distinct paths by client (last minute)", "", 0}},
@@ -84,8 +91,8 @@ static float method_code(const char *method)
 
 /* Path and query of the request target: endpoint first (reduced to origin-form), else the
  * record's own path and query. */
-static void split_target(const sf_record *rec, const char **path, size_t *path_len,
-                         const char **query, size_t *query_len)
+void sf_request_target(const sf_record *rec, const char **path, size_t *path_len,
+                       const char **query, size_t *query_len)
 {
     const char *target = rec->endpoint;
     *path = *query = "";
@@ -188,7 +195,7 @@ void sf_features_from_record(const sf_record *rec, const char *body, size_t body
     const char *path, *query;
     size_t path_len, query_len;
     sf_text_scan p, q, b;
-    split_target(rec, &path, &path_len, &query, &query_len);
+    sf_request_target(rec, &path, &path_len, &query, &query_len);
     sf_text_scan_run(&p, path, path_len, SF_SCAN_PATH);
     sf_text_scan_run(&q, query, query_len, SF_SCAN_PARAMS);
     sf_text_scan_run(&b, body ? body : "", body ? body_len : 0, SF_SCAN_PARAMS);
@@ -198,6 +205,8 @@ void sf_features_from_record(const sf_record *rec, const char *body, size_t body
     part_features(&b, out + SF_HF_BODY_LENGTH);
     args_features(&q, &b, out);
     keyword_features(&p, &q, &b, out);
+    for (int i = SF_HF_PROFILE_ROUTE_NOVELTY; i <= SF_HF_PROFILE_SURPRISE; i++)
+        out[i] = 0.0f;
     out[SF_HF_CTX_CLIENT_RATE] = 0.0f;
     out[SF_HF_CTX_CLIENT_ERROR_RATIO] = 0.0f;
     out[SF_HF_CTX_CLIENT_DISTINCT_PATHS] = 0.0f;

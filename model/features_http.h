@@ -13,6 +13,9 @@
  *          digit / upper-case ratios, special characters, escape density, punctuation kinds
  *   kw.    attack indicators in the decoded path and parameters: SQL injection, XSS,
  *          traversal / file access, command / CRLF / SSI injection, backup-file extensions
+ *   profile. how rare the request is in the model's request profile (request_profile.h):
+ *          route, parameter names, bytes of values, value lengths. Filled by
+ *          sf_model_features (model.h) from the model's profile; 0 here
  *   ctx.   per-client context (request rate, error ratio, distinct paths in the last
  *          minute): slots the collector fills; sf_features_from_record sets them to 0
  *
@@ -37,9 +40,24 @@ enum sf_http_feature {
     SF_HF_ARGS_MAX_VALUE, SF_HF_ARGS_MAX_NAME, SF_HF_ARGS_DIGITS, SF_HF_ARGS_UPPER,
     SF_HF_ARGS_SPECIAL, SF_HF_ARGS_ESCAPES, SF_HF_ARGS_PUNCT_KINDS, SF_HF_ARGS_SPACES,
     SF_HF_KW_SQLI, SF_HF_KW_XSS, SF_HF_KW_TRAVERSAL, SF_HF_KW_INJECTION, SF_HF_KW_BACKUP_EXT,
+    SF_HF_PROFILE_ROUTE_NOVELTY, SF_HF_PROFILE_NAME_RARITY, SF_HF_PROFILE_BYTE_RARITY,
+    SF_HF_PROFILE_LENGTH_RATIO, SF_HF_PROFILE_SURPRISE,
     SF_HF_CTX_CLIENT_RATE, SF_HF_CTX_CLIENT_ERROR_RATIO, SF_HF_CTX_CLIENT_DISTINCT_PATHS,
     SF_HTTP_FEATURE_COUNT
 };
+
+/* The columns an HTTP model is trained on unless told otherwise (name prefixes): transport
+ * metadata, attack indicators, the request-profile novelty, and the per-client context.
+ * The other groups stay in the schema for experiments (--features all): measured on CSIC
+ * 2010 they dilute the forest (see tests/bench/model_csic.sh). */
+#define SF_HTTP_DEFAULT_FEATURES "meta.,kw.,profile.surprise,ctx."
+
+/* Per-client context the collector knows (the ctx. group). */
+typedef struct sf_http_context {
+    float client_rate_1m;          /* requests by this client in the last minute */
+    float client_error_ratio_1m;   /* share of them answered 4xx/5xx */
+    float client_distinct_paths_1m;
+} sf_http_context;
 
 /* Feature names in schema order ("meta.latency_ms_log", ...). */
 extern const char *const sf_http_feature_names[SF_HTTP_FEATURE_COUNT];
@@ -50,6 +68,11 @@ uint64_t sf_http_schema_hash(void);
 /* Fills out[SF_HTTP_FEATURE_COUNT]. body may be NULL (the collector has none). */
 void sf_features_from_record(const sf_record *rec, const char *body, size_t body_len,
                              float *out);
+
+/* The path and query of a record's request target: from endpoint (absolute-form reduced to
+ * origin-form) when present, else from the path and query fields. Never NULL. */
+void sf_request_target(const sf_record *rec, const char **path, size_t *path_len,
+                       const char **query, size_t *query_len);
 
 struct sf_feature_display;
 /* Display hints for a feature name of this schema; leaves *display alone for others. */

@@ -59,6 +59,9 @@ typedef struct sf_iforest {
     uint32_t schema_version; /* of the feature extractor that made the columns; 0 = generic */
     uint64_t schema_hash;    /* sf_schema_hash of the names and version */
 
+    struct sf_profile *profile; /* request profile for "profile." features, or NULL */
+    uint16_t *http_index;  /* HTTP models: each feature's index in the HTTP schema */
+
     double threshold;      /* score >= threshold means anomaly */
     double contamination;  /* used to calibrate threshold; 0 if it was set explicitly */
     uint64_t seed;

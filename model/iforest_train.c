@@ -1,6 +1,7 @@
 /* Isolation Forest training: subsample psi rows per tree, split on random features at
  * random values down to the height limit, and lay the trees out flat (see iforest.h). */
 #include "model/iforest.h"
+#include "model/request_profile.h"
 #include "model/rng.h"
 
 #include <math.h>
@@ -260,6 +261,8 @@ void sf_if_free(sf_iforest *model)
             free(model->feature_names[f]);
     free(model->feature_names);
     free(model->stats);
+    sf_profile_free(model->profile);
+    free(model->http_index);
     free(model->tree_start);
     free(model->nodes);
     free(model);

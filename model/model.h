@@ -3,8 +3,11 @@
  *   train      sf_model_train(rows, n_rows, names, n_features, schema_version, &opts, err)
  *   save       sf_model_serialize(model, &buf, &len, err)   / sf_model_save_file
  *   load       sf_model_load_buffer(buf, len, err)          / sf_model_load_file
- *   check      sf_model_check_schema(model, SF_HTTP_SCHEMA_VERSION, sf_http_schema_hash(), err)
- *   features   sf_features_from_record(rec, body, body_len, row)   (features_http.h)
+ *   check      model->schema_version == SF_HTTP_SCHEMA_VERSION (loading an HTTP model
+ *              already checks each feature name against this build's schema)
+ *   features   sf_model_features(model, rec, body, body_len, &ctx, row): the model's own
+ *              feature row (model->n_features floats) for a request: the HTTP features,
+ *              the model's request-profile features and the per-client context
  *   score      sf_if_score(model, row) >= model->threshold  -> anomaly
  *   explain    sf_if_reasons(model, row, reasons, 3)        (reasons.h)
  *   free       sf_if_free(model)
@@ -30,6 +33,18 @@ typedef struct sf_model_train_options {
 } sf_model_train_options;
 
 void sf_model_train_options_default(sf_model_train_options *opts);
+
+/* The feature row of a request for an HTTP model, in the model's column order (n_features
+ * floats): sf_features_from_record, the "profile." features from the model's request
+ * profile, and the ctx. values (ctx may be NULL: zeros). body may be NULL. Read-only on the
+ * model: thread-safe. Returns 0, or -1 if the model is not an HTTP model. */
+int sf_model_features(const sf_iforest *model, const sf_record *rec, const char *body,
+                      size_t body_len, const sf_http_context *ctx, float *row);
+
+/* Maps an HTTP model's features onto the HTTP schema (done by sf_model_train and the
+ * loaders for schema_version SF_HTTP_SCHEMA_VERSION). -1 with err naming an unknown
+ * feature. */
+int sf_model_bind_http(sf_iforest *model, char *err, size_t err_size);
 
 /* Trains a forest on rows (row-major n_rows x n_features, finite floats), records the
  * schema (version, names, hash), calibrates the threshold and the per-feature statistics.

@@ -3,6 +3,7 @@
  * model_file_read.c. */
 #include "model/model_file.h"
 #include "model/file_read.h"
+#include "model/request_profile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,6 +63,10 @@ static size_t serialized_size(const sf_iforest *m)
     size_t size = SF_MODEL_MAGIC_LEN + 4 * 6 + 8 * 5 + 4 + 8;
     for (uint32_t f = 0; f < m->n_features; f++)
         size += 2 + strlen(m->feature_names[f]) + 16;
+    size += 4 + 8;
+    for (uint32_t i = 0; m->profile && i < m->profile->capacity; i++)
+        if (m->profile->slots[i].key)
+            size += 2 + m->profile->slots[i].key_len + 8 + 1 + (m->profile->slots[i].bytes ? 512 : 0);
     size += 4 * ((size_t)m->n_trees + 1) + 16 * (size_t)m->n_nodes + 4;
     return size;
 }
@@ -99,6 +104,26 @@ static void put_features(out_buf *b, const sf_iforest *m)
     }
 }
 
+/* Entries in slot order: deterministic for a given training set. */
+static void put_profile(out_buf *b, const sf_iforest *m)
+{
+    put_u32(b, m->profile ? m->profile->used : SF_MODEL_NO_PROFILE);
+    put_u64(b, m->profile ? m->profile->requests : 0);
+    for (uint32_t i = 0; m->profile && i < m->profile->capacity; i++) {
+        const sf_profile_entry *e = &m->profile->slots[i];
+        if (!e->key)
+            continue;
+        put_u16(b, (uint16_t)e->key_len);
+        put_bytes(b, e->key, e->key_len);
+        put_u32(b, e->max_len);
+        put_u32(b, e->count);
+        unsigned char has_bytes = e->bytes != NULL;
+        put_bytes(b, &has_bytes, 1);
+        for (int k = 0; has_bytes && k < 256; k++)
+            put_u16(b, e->bytes[k]);
+    }
+}
+
 static void put_trees(out_buf *b, const sf_iforest *m)
 {
     for (uint32_t t = 0; t <= m->n_trees; t++)
@@ -129,6 +154,7 @@ int sf_model_serialize(const sf_iforest *model, unsigned char **out, size_t *out
     }
     put_header(&b, model);
     put_features(&b, model);
+    put_profile(&b, model);
     put_trees(&b, model);
     put_u32(&b, (uint32_t)crc32(0L, b.data, (uInt)b.len));
     *out = b.data;

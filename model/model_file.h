@@ -7,6 +7,9 @@
  *   | u64 schema_hash
  *   | n_features x (u16 length, name bytes)
  *   | n_features x (f32 low, f32 median, f32 high, f32 baseline)
+ *   | u32 profile entries (0xffffffff: no profile) | u64 profile requests
+ *   | entries x (u16 key length, key, u32 max_len, u32 count, u8 has byte counts,
+ *                [256 x u16 byte counts])
  *   | (n_trees + 1) x u32 tree start
  *   | n_nodes x (u32 left, u16 feature, u16 size, f32 split, f32 path)
  *   | u32 CRC-32 (zlib) of every byte before it
@@ -26,6 +29,7 @@
 #define SF_MODEL_MAGIC_LEN 8
 #define SF_MODEL_FORMAT_VERSION 1
 #define SF_MODEL_FILE_MAX (256u << 20)
+#define SF_MODEL_NO_PROFILE 0xffffffffu
 
 /* Serialises into a malloc'd buffer. Returns 0 or -1 with err set. */
 int sf_model_serialize(const sf_iforest *model, unsigned char **out, size_t *out_len,

@@ -2,6 +2,8 @@
  * against the bytes actually present before anything is allocated, and every node is
  * checked so that scoring can never index outside the arrays or loop. */
 #include "model/model_file.h"
+#include "model/model.h"
+#include "model/request_profile.h"
 #include "model/schema.h"
 
 #include <math.h>
@@ -168,6 +170,45 @@ static int read_features(cursor *c, sf_iforest *m, char *err, size_t err_size)
     return 0;
 }
 
+static int read_profile_entry(cursor *c, sf_profile *p)
+{
+    uint16_t key_len = get_u16(c);
+    const unsigned char *key = take(c, key_len);
+    uint32_t max_len = get_u32(c), count = get_u32(c);
+    const unsigned char *has_bytes = take(c, 1);
+    if (!key || !has_bytes || key_len == 0 || key_len > SF_PROFILE_KEY_MAX ||
+        *has_bytes != (key[0] == 'a'))
+        return -1;
+    sf_profile_entry *e = sf_profile_insert(p, (const char *)key, key_len);
+    if (!e || e->count != 0)
+        return -1; /* full, out of memory, or a duplicate key */
+    e->max_len = max_len;
+    e->count = count;
+    for (int k = 0; *has_bytes && k < 256; k++)
+        e->bytes[k] = get_u16(c);
+    return c->short_read ? -1 : 0;
+}
+
+static int read_profile(cursor *c, sf_iforest *m, char *err, size_t err_size)
+{
+    uint32_t entries = get_u32(c);
+    uint64_t requests = get_u64(c);
+    if (c->short_read)
+        return fail(err, err_size, "truncated profile");
+    if (entries == SF_MODEL_NO_PROFILE)
+        return 0;
+    /* Each entry takes at least 12 bytes: check before allocating anything. */
+    if (entries > SF_PROFILE_MAX_ENTRIES || (uint64_t)entries * 12 > c->len - c->pos)
+        return fail(err, err_size, "bad profile size %u", entries);
+    if (!(m->profile = sf_profile_new()))
+        return fail(err, err_size, "out of memory");
+    m->profile->requests = requests;
+    for (uint32_t i = 0; i < entries; i++)
+        if (read_profile_entry(c, m->profile) < 0)
+            return fail(err, err_size, "invalid or truncated profile entry %u", i);
+    return 0;
+}
+
 /* Node i of a tree spanning [start, end): children after it and inside the tree, a real
  * feature and split; or a leaf pointing to itself with a sane path length. */
 static int check_node(const sf_iforest *m, uint32_t i, uint32_t end, const uint8_t *depth)
@@ -239,12 +280,16 @@ sf_iforest *sf_model_load_buffer(const void *data, size_t len, char *err, size_t
     }
     cursor c = {data, len - 4, 0, 0}; /* the checksum is not part of the body */
     if (read_header(&c, m, err, err_size) < 0 || read_features(&c, m, err, err_size) < 0 ||
-        read_trees(&c, m, err, err_size) < 0) {
+        read_profile(&c, m, err, err_size) < 0 || read_trees(&c, m, err, err_size) < 0) {
         sf_if_free(m);
         return NULL;
     }
     if (c.pos != c.len) {
         fail(err, err_size, "%zu unexpected bytes after the trees", c.len - c.pos);
+        sf_if_free(m);
+        return NULL;
+    }
+    if (m->schema_version == SF_HTTP_SCHEMA_VERSION && sf_model_bind_http(m, err, err_size) < 0) {
         sf_if_free(m);
         return NULL;
     }

@@ -1,6 +1,7 @@
 /* securaflow-model: train, score, evaluate and benchmark Isolation Forest models on CSV
  * files or raw HTTP request files (see usage below). */
 #include "model/cli.h"
+#include "model/features_http.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,13 +12,15 @@ static void usage(FILE *out)
             "usage: securaflow-model COMMAND [options]\n"
             "  train    --in FILE --out MODEL [--trees 100] [--sample-size 256] [--seed S]\n"
             "           [--contamination 0.01 | --threshold T] [--label-column label]\n"
-            "           [--exclude-labelled] [--exclude-features PREFIX,...]\n"
+            "           [--exclude-labelled] [--features PREFIX,...|all]\n"
+            "           [--exclude-features PREFIX,...]\n"
             "  score    --model MODEL --in FILE [--out FILE] [--explain]\n"
             "  eval     --model MODEL --in FILE [--anomalous FILE] [--label-column label]\n"
             "  features --in FILE [--anomalous FILE] [--out FILE.csv]\n"
             "  bench    --in FILE [--trees 100] [--sample-size 256] [--seed 1] [--seeds 5]\n"
             "Input is CSV with a header (optionally .gz), or with --format http raw HTTP\n"
-            "requests (CSIC 2010 layout); --in may repeat; --anomalous files are labelled 1.\n");
+            "requests (CSIC 2010 layout); --in may repeat; --anomalous files are labelled 1.\n"
+            "HTTP models use the columns " SF_HTTP_DEFAULT_FEATURES " unless --features says.\n");
 }
 
 int main(int argc, char **argv)

@@ -1,9 +1,14 @@
 /* One-call training for the collector and the command line: forest, schema, threshold,
  * statistics (see model.h). */
 #include "model/model.h"
+#include "model/request_profile.h"
 #include "model/schema.h"
 
 #include "common/time_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void sf_model_train_options_default(sf_model_train_options *opts)
 {
@@ -25,8 +30,9 @@ sf_iforest *sf_model_train(const float *rows, size_t n_rows, const char *const *
     m->schema_version = schema_version;
     m->schema_hash = sf_schema_hash(schema_version, (const char *const *)m->feature_names,
                                     m->n_features);
-    int rc;
-    if (opts->threshold >= 0.0) {
+    int rc = schema_version == SF_HTTP_SCHEMA_VERSION ? sf_model_bind_http(m, err, err_size) : 0;
+    if (rc < 0) {
+    } else if (opts->threshold >= 0.0) {
         rc = sf_if_set_threshold(m, opts->threshold, err, err_size);
         if (rc == 0 && sf_if_fill_stats(m, rows, n_rows) < 0)
             rc = -1;
@@ -38,4 +44,49 @@ sf_iforest *sf_model_train(const float *rows, size_t n_rows, const char *const *
         return NULL;
     }
     return m;
+}
+
+int sf_model_bind_http(sf_iforest *model, char *err, size_t err_size)
+{
+    uint16_t *index = malloc(model->n_features * sizeof *index);
+    if (!index) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    for (uint32_t f = 0; f < model->n_features; f++) {
+        int k = 0;
+        while (k < SF_HTTP_FEATURE_COUNT && strcmp(sf_http_feature_names[k],
+                                                   model->feature_names[f]) != 0)
+            k++;
+        if (k == SF_HTTP_FEATURE_COUNT) {
+            snprintf(err, err_size, "feature '%s' is not in this build's HTTP schema",
+                     model->feature_names[f]);
+            free(index);
+            return -1;
+        }
+        index[f] = (uint16_t)k;
+    }
+    free(model->http_index);
+    model->http_index = index;
+    return 0;
+}
+
+int sf_model_features(const sf_iforest *model, const sf_record *rec, const char *body,
+                      size_t body_len, const sf_http_context *ctx, float *row)
+{
+    if (!model->http_index)
+        return -1;
+    float full[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(rec, body, body_len, full);
+    if (model->profile)
+        sf_profile_features(model->profile, rec, body, body_len,
+                            full + SF_HF_PROFILE_ROUTE_NOVELTY);
+    if (ctx) {
+        full[SF_HF_CTX_CLIENT_RATE] = ctx->client_rate_1m;
+        full[SF_HF_CTX_CLIENT_ERROR_RATIO] = ctx->client_error_ratio_1m;
+        full[SF_HF_CTX_CLIENT_DISTINCT_PATHS] = ctx->client_distinct_paths_1m;
+    }
+    for (uint32_t f = 0; f < model->n_features; f++)
+        row[f] = full[model->http_index[f]];
+    return 0;
 }

@@ -2,10 +2,13 @@
  * feature rows from the CSIC 2010 files. */
 #include <CUnit/CUnit.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/features_http.h"
 #include "model/http_dataset.h"
+#include "model/model.h"
+#include "model/request_profile.h"
 #include "test_support.h"
 
 static void api_record(sf_record *r, const char *endpoint)
@@ -92,11 +95,96 @@ static void test_csic_file(void)
     char err[512];
     CU_ASSERT_EQUAL_FATAL(sf_http_dataset_init(&ds), 0);
     long n = sf_http_dataset_read_file(sf_test_data_path("csic2010/anomalousTrafficTest.txt.gz"),
-                                       1, &ds, err, sizeof err);
+                                       1, NULL, &ds, err, sizeof err);
     if (n < 0)
         fprintf(stderr, "\n  %s\n", err);
     CU_ASSERT_EQUAL(n, 25065);
     CU_ASSERT_EQUAL(ds.rows, 25065);
+    sf_dataset_free(&ds);
+}
+
+static void learn(sf_profile *p, const char *endpoint, int times)
+{
+    for (int i = 0; i < times; i++) {
+        sf_record r;
+        api_record(&r, endpoint);
+        CU_ASSERT_EQUAL(sf_profile_learn(p, &r, NULL, 0), 0);
+        sf_record_clear(&r);
+    }
+}
+
+static void describe(const sf_profile *p, const char *endpoint, const char *body, float *out)
+{
+    sf_record r;
+    api_record(&r, endpoint);
+    sf_profile_features(p, &r, body, body ? strlen(body) : 0, out);
+    sf_record_clear(&r);
+}
+
+static void test_profile(void)
+{
+    sf_profile *p = sf_profile_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    learn(p, "/shop/item/12?id=3&name=ab", 30);
+    learn(p, "/shop/item/7?id=42&name=ba", 30);
+    float f[SF_PROFILE_FEATURE_COUNT];
+    describe(p, "/shop/item/99?id=4&name=ab", NULL, f); /* {n} route, known everything */
+    CU_ASSERT_EQUAL(f[SF_PF_ROUTE_NOVELTY], 0);
+    CU_ASSERT(f[SF_PF_NAME_RARITY] < 0.1);
+    CU_ASSERT(f[SF_PF_SURPRISE] < 2.0);
+    describe(p, "/shop/item/1?id=3&nombre=ab", NULL, f); /* unknown parameter name */
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_PF_NAME_RARITY], log2(62.0), 1e-4);
+    describe(p, "/shop/item/1?id=3%27&name=ab", NULL, f); /* a quote never seen in id */
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_PF_BYTE_RARITY], log2(62.0), 1e-4);
+    describe(p, "/admin", NULL, f);
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_PF_ROUTE_NOVELTY], log2(62.0), 1e-4);
+    describe(p, "/shop/item/1", "id=3&name=abababababababab", f); /* form body, long value */
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_PF_LENGTH_RATIO], log2(17.0 / 3.0), 1e-4);
+    CU_ASSERT_DOUBLE_EQUAL(f[SF_PF_SURPRISE], f[SF_PF_NAME_RARITY] + f[SF_PF_BYTE_RARITY] +
+                                                  f[SF_PF_LENGTH_RATIO], 1e-4);
+    sf_profile_free(p);
+}
+
+/* An HTTP model with a profile: trained, saved, loaded, and the collector's one-call row. */
+static void test_http_model_round_trip(void)
+{
+    sf_dataset ds;
+    char err[512];
+    const char *paths[] = {sf_test_source_path("tests/fuzz/corpus/model_http/normal3.txt")};
+    sf_profile *profile = NULL;
+    CU_ASSERT_EQUAL_FATAL(sf_http_dataset_init(&ds), 0);
+    char path_copy[1024];
+    snprintf(path_copy, sizeof path_copy, "%s", paths[0]);
+    paths[0] = path_copy;
+    CU_ASSERT_EQUAL_FATAL(sf_http_dataset_read_training(paths, 1, &ds, &profile, err, sizeof err), 3);
+    CU_ASSERT_EQUAL_FATAL(sf_dataset_select_columns(&ds, SF_HTTP_DEFAULT_FEATURES, 1), 0);
+    sf_model_train_options o;
+    sf_model_train_options_default(&o);
+    sf_iforest *m = sf_model_train(ds.values, ds.rows, (const char *const *)ds.names, ds.cols,
+                                   SF_HTTP_SCHEMA_VERSION, &o, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    m->profile = profile;
+    unsigned char *buf;
+    size_t len;
+    CU_ASSERT_EQUAL_FATAL(sf_model_serialize(m, &buf, &len, err, sizeof err), 0);
+    sf_iforest *back = sf_model_load_buffer(buf, len, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(back);
+    CU_ASSERT_PTR_NOT_NULL(back->profile);
+    sf_record r;
+    api_record(&r, "/tienda1/publico/anadir.jsp?id=3%27--");
+    sf_http_context ctx = {5, 0.5f, 2};
+    float a[SF_HTTP_FEATURE_COUNT], b[SF_HTTP_FEATURE_COUNT];
+    CU_ASSERT_EQUAL(sf_model_features(m, &r, NULL, 0, &ctx, a), 0);
+    CU_ASSERT_EQUAL(sf_model_features(back, &r, NULL, 0, &ctx, b), 0);
+    CU_ASSERT_EQUAL(memcmp(a, b, m->n_features * sizeof *a), 0);
+    int rate = sf_if_feature_index(back, "ctx.client_rate_1m");
+    CU_ASSERT_FATAL(rate >= 0);
+    CU_ASSERT_EQUAL(b[rate], 5);
+    CU_ASSERT_EQUAL(sf_if_score(m, a), sf_if_score(back, b));
+    sf_record_clear(&r);
+    free(buf);
+    sf_if_free(back);
+    sf_if_free(m);
     sf_dataset_free(&ds);
 }
 
@@ -108,4 +196,6 @@ void sf_test_register_model_features(void)
     CU_add_test(s, "attack indicators", test_attacks);
     CU_add_test(s, "schema", test_schema);
     CU_add_test(s, "CSIC 2010 anomalous file parses completely", test_csic_file);
+    CU_add_test(s, "request profile features", test_profile);
+    CU_add_test(s, "HTTP model with profile: round trip and one-call rows", test_http_model_round_trip);
 }
