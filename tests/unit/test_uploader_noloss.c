@@ -39,6 +39,7 @@ typedef struct fake {
     int duplicates, heartbeats, requests;
     int fail_count, fail_status; /* answer the next fail_count batches with fail_status */
     int lose_ack_count;          /* store, then close without answering */
+    int heartbeat_status;        /* answer heartbeats with this (0 = 200) */
     json_t *last_heartbeat;
 } fake;
 
@@ -155,8 +156,9 @@ static void serve_one(int fd)
         fk.heartbeats++;
         json_decref(fk.last_heartbeat);
         fk.last_heartbeat = json_loadb(body, len, 0, NULL);
+        int status = fk.heartbeat_status ? fk.heartbeat_status : 200;
         pthread_mutex_unlock(&fk.mu);
-        reply(fd, 200, "", "{}");
+        reply(fd, status, "", status == 200 ? "{}" : "{\"detail\":\"Not Found\"}");
     } else {
         reply(fd, 404, "", "{\"detail\":\"Not Found\"}");
     }
@@ -431,6 +433,7 @@ static void test_queue_full_spools(void)
 static void test_batch_age_between_heartbeats(void)
 {
     fake_reset();
+    fk.heartbeat_status = 404; /* a collector without the heartbeat endpoint is no matter */
     fake_up();
     sf_uploader *up = start_full(NULL, 1000, 60000);
     nap_ms(300); /* the first heartbeat is out; the next is a minute away */
@@ -438,6 +441,9 @@ static void test_batch_age_between_heartbeats(void)
     submit_range(up, 0, 3);
     CU_ASSERT_EQUAL(wait_records(3, 3000), 3);
     CU_ASSERT(mono_ms() - t0 < 1000);
+    pthread_mutex_lock(&fk.mu);
+    CU_ASSERT(fk.heartbeats >= 1);
+    pthread_mutex_unlock(&fk.mu);
     sf_uploader_stop(up, 1000);
     fake_down();
 }
@@ -454,6 +460,10 @@ static void test_bad_config(void)
     cfg.batch_max_records = 10;
     cfg.token = "abc\r\nX-Evil: 1";
     CU_ASSERT_PTR_NULL(sf_uploader_start(&cfg, err, sizeof err));
+    cfg.token = "t";
+    cfg.sensor_id = "caf\xe9";
+    CU_ASSERT_PTR_NULL(sf_uploader_start(&cfg, err, sizeof err));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "UTF-8"));
 }
 
 static int quiet_logs(void)
