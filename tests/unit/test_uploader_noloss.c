@@ -40,6 +40,9 @@ typedef struct fake {
     int fail_count, fail_status; /* answer the next fail_count batches with fail_status */
     int lose_ack_count;          /* store, then close without answering */
     int heartbeat_status;        /* answer heartbeats with this (0 = 200) */
+    const char *raw[4];          /* answer the next batch posts with these bytes, unstored */
+    int nraw;
+    const char *ack_body;        /* body of a 200 ack instead of the usual JSON */
     json_t *last_heartbeat;
 } fake;
 
@@ -123,6 +126,11 @@ static void handle_batch(int fd, const char *body, size_t len)
     pthread_mutex_lock(&fk.mu);
     if (!j) {
         reply(fd, 400, "", "{\"detail\":\"bad body\"}");
+    } else if (fk.nraw > 0) {
+        ssize_t w = write(fd, fk.raw[0], strlen(fk.raw[0]));
+        (void)w;
+        memmove(fk.raw, fk.raw + 1, sizeof fk.raw - sizeof fk.raw[0]);
+        fk.nraw--;
     } else if (fk.fail_count > 0) {
         fk.fail_count--;
         reply(fd, fk.fail_status, "Retry-After: 1\r\n", "{\"detail\":\"no\"}");
@@ -132,8 +140,9 @@ static void handle_batch(int fd, const char *body, size_t len)
         if (fk.lose_ack_count > 0)
             fk.lose_ack_count--; /* stored, but the sensor never hears of it */
         else
-            reply(fd, 200, "", dup ? "{\"accepted\":0,\"rejected\":[],\"duplicate\":true}"
-                                   : "{\"accepted\":1,\"rejected\":[],\"duplicate\":false}");
+            reply(fd, 200, "", fk.ack_body ? fk.ack_body
+                               : dup ? "{\"accepted\":0,\"rejected\":[],\"duplicate\":true}"
+                                     : "{\"accepted\":1,\"rejected\":[],\"duplicate\":false}");
     }
     pthread_mutex_unlock(&fk.mu);
     json_decref(j);
@@ -448,6 +457,29 @@ static void test_batch_age_between_heartbeats(void)
     fake_down();
 }
 
+/* A collector answering garbage, a redirect, or an ack whose body is not JSON: no crash,
+ * the first two are retried, the ack counts, and nothing is lost or doubled. */
+static void test_strange_answers(void)
+{
+    fake_reset();
+    fk.raw[0] = "SSH-2.0-OpenSSH_9.6\r\n";
+    fk.raw[1] = "HTTP/1.1 301 Moved\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n";
+    fk.raw[2] = "HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\ntruncated";
+    fk.nraw = 3;
+    fk.ack_body = "{{{ not json";
+    fake_up();
+    sf_uploader *up = start(NULL);
+    submit_range(up, 0, 30);
+    CU_ASSERT_EQUAL(wait_records(30, 15000), 30);
+    sf_uploader_counters c;
+    sf_uploader_get_counters(up, &c);
+    CU_ASSERT_EQUAL(c.records_dropped, 0);
+    CU_ASSERT(c.send_failures >= 3);
+    sf_uploader_stop(up, 2000);
+    check_in_order(30);
+    fake_down();
+}
+
 static void test_bad_config(void)
 {
     char err[256];
@@ -488,5 +520,6 @@ void sf_test_register_uploader_noloss(void)
     CU_add_test(s, "stop flushes pending records", test_stop_flushes);
     CU_add_test(s, "full queue spools from the submitter, in order", test_queue_full_spools);
     CU_add_test(s, "batch age holds between heartbeats", test_batch_age_between_heartbeats);
+    CU_add_test(s, "garbage, redirect, truncated and non-JSON answers", test_strange_answers);
     CU_add_test(s, "bad configuration refused", test_bad_config);
 }
