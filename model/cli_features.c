@@ -3,6 +3,7 @@
  * without --model the rows train would see, with --model those score and eval would. */
 #include "model/cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int cli_features(int argc, char **argv)
@@ -17,21 +18,25 @@ int cli_features(int argc, char **argv)
                             : cli_begin(argc, argv, &o, &ds);
     if (status != 0)
         return status;
-    FILE *out = cli_open_output(o.out);
-    if (!out) {
-        sf_dataset_free(&ds);
-        sf_if_free(model);
-        return 1;
+    /* With a model, exactly its columns, in its order. */
+    float *rows = model ? cli_model_rows(model, &ds) : ds.values;
+    uint32_t cols = model ? model->n_features : ds.cols;
+    char **names = model ? model->feature_names : ds.names;
+    FILE *out = rows ? cli_open_output(o.out) : NULL;
+    int rc = 1;
+    if (out) {
+        for (uint32_t c = 0; c < cols; c++)
+            fprintf(out, "%s,", names[c]);
+        fprintf(out, "label\n");
+        for (size_t r = 0; r < ds.rows; r++) {
+            for (uint32_t c = 0; c < cols; c++)
+                fprintf(out, "%.9g,", rows[r * cols + c]);
+            fprintf(out, "%d\n", ds.labels ? ds.labels[r] : 0);
+        }
+        rc = out != stdout && fclose(out) != 0;
     }
-    for (uint32_t c = 0; c < ds.cols; c++)
-        fprintf(out, "%s,", ds.names[c]);
-    fprintf(out, "label\n");
-    for (size_t r = 0; r < ds.rows; r++) {
-        for (uint32_t c = 0; c < ds.cols; c++)
-            fprintf(out, "%.9g,", ds.values[r * ds.cols + c]);
-        fprintf(out, "%d\n", ds.labels ? ds.labels[r] : 0);
-    }
-    int rc = out != stdout && fclose(out) != 0;
+    if (rows != ds.values)
+        free(rows);
     sf_dataset_free(&ds);
     sf_if_free(model);
     return rc;
