@@ -12,6 +12,8 @@
 typedef struct pool_job {
     sf_request *request;
     sf_db_query_fn fn;
+    sf_db_text_fn text_fn;     /* instead of fn: the body comes as JSON text */
+    char *text;
     void *ctx;
     void (*ctx_free)(void *);
     json_t *body;
@@ -35,7 +37,9 @@ struct sf_db_pool {
 static void complete_on_loop(void *arg)
 {
     pool_job *job = arg;
-    if (job->body)
+    if (job->text)
+        sf_reply_raw(job->request, job->status, "application/json", job->text, strlen(job->text));
+    else if (job->body)
         sf_reply_json(job->request, job->status, job->body);
     else if (job->status == 503)
         sf_reply_error(job->request, 503, "Database unavailable");
@@ -43,6 +47,7 @@ static void complete_on_loop(void *arg)
         sf_reply_internal(job->request, job->err);
     if (job->ctx_free)
         job->ctx_free(job->ctx);
+    free(job->text);
     free(job);
 }
 
@@ -64,8 +69,11 @@ static void run_job(pool_job *job, PGconn **conn, const char *conninfo)
         job->status = 503;
         return;
     }
-    job->body = job->fn(*conn, job->ctx, &job->status, job->err, sizeof job->err);
-    if (!job->body && PQstatus(*conn) != CONNECTION_OK)
+    if (job->text_fn)
+        job->text = job->text_fn(*conn, job->ctx, &job->status, job->err, sizeof job->err);
+    else
+        job->body = job->fn(*conn, job->ctx, &job->status, job->err, sizeof job->err);
+    if (!job->body && !job->text && PQstatus(*conn) != CONNECTION_OK)
         job->status = 503; /* the connection broke under the query */
 }
 
@@ -110,8 +118,8 @@ sf_db_pool *sf_db_pool_start(const char *conninfo, int connections, int queue_ma
     return pool;
 }
 
-void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void *ctx,
-                       void (*ctx_free)(void *))
+static void submit_job(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn,
+                       sf_db_text_fn text_fn, void *ctx, void (*ctx_free)(void *))
 {
     pool_job *job = calloc(1, sizeof *job);
     pthread_mutex_lock(&pool->lock);
@@ -119,6 +127,7 @@ void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void 
     if (!full) {
         job->request = r;
         job->fn = fn;
+        job->text_fn = text_fn;
         job->ctx = ctx;
         job->ctx_free = ctx_free;
         if (pool->tail)
@@ -137,6 +146,18 @@ void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void 
         sf_reply_add_header(r, "Retry-After", "1");
         sf_reply_error(r, 503, "Server busy");
     }
+}
+
+void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void *ctx,
+                       void (*ctx_free)(void *))
+{
+    submit_job(pool, r, fn, NULL, ctx, ctx_free);
+}
+
+void sf_db_pool_submit_text(sf_db_pool *pool, sf_request *r, sf_db_text_fn fn, void *ctx,
+                            void (*ctx_free)(void *))
+{
+    submit_job(pool, r, NULL, fn, ctx, ctx_free);
 }
 
 void sf_db_pool_stop(sf_db_pool *pool)

@@ -2,8 +2,10 @@
  * match the same path: the first match wins. */
 #include "collector/routes.h"
 
+#include "collector/api_anomalies.h"
 #include "collector/api_health.h"
 #include "collector/api_ingest.h"
+#include "collector/api_metrics.h"
 #include "collector/api_model.h"
 
 const sf_route sf_collector_routes[] = {
@@ -11,6 +13,10 @@ const sf_route sf_collector_routes[] = {
     {EVHTTP_REQ_GET, "/api/health", sf_api_health, SF_ACCESS_OPEN},
     {EVHTTP_REQ_POST, "/api/traffic", sf_api_traffic, SF_ACCESS_INGEST},
     {EVHTTP_REQ_POST, "/api/traffic/batch", sf_api_traffic_batch, SF_ACCESS_INGEST},
+    {EVHTTP_REQ_GET, "/api/metrics", sf_api_metrics, SF_ACCESS_READ},
+    {EVHTTP_REQ_GET, "/api/anomalies", sf_api_anomalies, SF_ACCESS_READ},
+    {EVHTTP_REQ_POST, "/api/anomalies/{id}/resolve", sf_api_anomaly_resolve, SF_ACCESS_ANALYST},
+    {EVHTTP_REQ_POST, "/api/anomalies/{id}/label", sf_api_anomaly_label, SF_ACCESS_ANALYST},
     {EVHTTP_REQ_GET, "/api/stream", sf_api_stream, SF_ACCESS_READ},
     {EVHTTP_REQ_GET, "/api/model", sf_api_model, SF_ACCESS_READ},
     {EVHTTP_REQ_POST, "/api/model/train", sf_api_model_train, SF_ACCESS_ANALYST},

@@ -1,0 +1,219 @@
+# Read API against a real collector and PostgreSQL: GET /api/metrics (rollups, buckets,
+# percentiles, windows, filters) and GET /api/anomalies with resolve and label —
+# defaults, limits (422 naming the parameter), shapes, ordering, pagination, and the
+# reference's acceptance cases (reference-system.md §13, test_metrics/test_anomalies).
+source "$(dirname "$0")/lib.bash"
+port=$(free_port)
+base="http://127.0.0.1:$port"
+"$SF_BIN/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" \
+  --allow-anonymous-ingest >>"$scratch/collector.log" 2>&1 &
+pid=$!
+cleanup_hooks+=("kill -9 $pid 2>/dev/null")
+check "collector starts" wait_http "$base/api/health" 120
+
+PYTHONPATH="$(dirname "$0")" python3 - "$base" <<'EOF'
+import datetime
+from collector_api_lib import *
+
+# --- empty database (test_metrics 1, test_anomalies 1) ---
+s, h, d = get("/api/metrics")
+check("empty metrics: 200 with metrics and total", s == 200 and d == {"metrics": [], "total": 0})
+check("X-Response-Time on reads", h.get("X-Response-Time", "").endswith("ms"))
+s, _, d = get("/api/anomalies")
+check("empty anomalies", s == 200 and d["anomalies"] == [] and d["total"] == 0
+      and d["limit"] == 50 and d["offset"] == 0)
+
+# --- known traffic: one minute t0 with 100 requests on /api/users/{id} (1..100 ms,
+# 10 x 404, 5 x 503) and 10 on /api/products, one at t0+2 min, one 30 h ago ---
+now = utcnow()
+t0 = (now - datetime.timedelta(hours=2)).replace(second=0, microsecond=0)
+t0 = t0.replace(minute=t0.minute - t0.minute % 5)
+recs = []
+for i in range(100):
+    st = 404 if i < 10 else 503 if i < 15 else 200
+    recs.append(record("/api/users/%d" % (i + 1), t0 + datetime.timedelta(seconds=i % 60),
+                       status=st, ms=float(i + 1), ip="10.2.0.%d" % (i % 50)))
+for i in range(10):
+    recs.append(record("/api/products", t0 + datetime.timedelta(seconds=5 * i), ms=20.0 + i))
+recs.append(record("/api/products", t0 + datetime.timedelta(minutes=2, seconds=3), ms=30.0))
+recs.append(record("/api/products", now - datetime.timedelta(hours=30), ms=30.0))
+ans = ingest(recs)
+check("batch accepted", ans["accepted"] == len(recs) and ans["rejected"] == [])
+
+s, _, d = get("/api/metrics")
+rows = d["metrics"]
+check("metrics: 200, total is the row count", s == 200 and d["total"] == len(rows) > 0)
+times = [r["time_window"] for r in rows]
+check("metrics: newest first", times == sorted(times, reverse=True))
+check("metrics: default window is the last 24 h (30 h old record left out)",
+      sum(r["request_count"] for r in rows) == len(recs) - 1)
+check("metrics: every field of the contract",
+      all(set(r) >= {"time_window", "endpoint", "request_count", "avg_response_time_ms",
+                     "error_count", "server_error_count", "p95_response_time_ms",
+                     "p99_response_time_ms"} for r in rows))
+check("metrics: times are RFC 3339 UTC with Z", all(t.endswith("Z") for t in times))
+users = [r for r in rows if r["endpoint"] == "/api/users/{id}"]
+check("metrics: route templates group ids", len(users) == 1 and users[0]["request_count"] == 100)
+u = users[0]
+check("metrics: time_window is the minute", parse_time(u["time_window"]) == t0)
+check("metrics: mean latency", abs(u["avg_response_time_ms"] - 50.5) < 1e-6)
+check("metrics: error_count counts >= 400", u["error_count"] == 15)
+check("metrics: server_error_count counts 5xx", u["server_error_count"] == 5)
+check("metrics: p95 is a real estimate (within 5 %)", abs(u["p95_response_time_ms"] - 95) <= 95 * 0.05)
+check("metrics: p99 within 5 %", abs(u["p99_response_time_ms"] - 99) <= 99 * 0.05)
+check("metrics: percentiles > 0 (test_metrics 6)", all(
+    r["p95_response_time_ms"] > 0 and r["p99_response_time_ms"] > 0 for r in rows))
+check("metrics: error_count >= 0 (test_metrics 7)", all(r["error_count"] >= 0 for r in rows))
+
+# endpoint filter (test_metrics 4)
+s, _, d = get("/api/metrics", endpoint="/api/products")
+check("metrics: endpoint filter", s == 200 and d["total"] == 2 and
+      all(r["endpoint"] == "/api/products" for r in d["metrics"]))
+s, _, d = get("/api/metrics", endpoint="' OR 1=1 --")
+check("metrics: SQL text in endpoint is only text", s == 200 and d["total"] == 0)
+
+# buckets
+s, _, d = get("/api/metrics", bucket="5m", endpoint="/api/products")
+check("metrics: 5m bucket merges minutes", s == 200 and d["total"] == 1 and
+      d["metrics"][0]["request_count"] == 11 and parse_time(d["metrics"][0]["time_window"]) == t0)
+s, _, d = get("/api/metrics", bucket="1h")
+check("metrics: 1h buckets start on the hour", s == 200 and all(
+    parse_time(r["time_window"]).minute == 0 for r in d["metrics"]))
+s, _, d = get("/api/metrics", bucket="1d", start_time=iso(now - datetime.timedelta(days=3)))
+check("metrics: 1d buckets at midnight UTC and include the 30 h old record",
+      s == 200 and sum(r["request_count"] for r in d["metrics"]) == len(recs) and all(
+          parse_time(r["time_window"]).hour == 0 for r in d["metrics"]))
+s, _, d = get("/api/metrics", bucket="1d", endpoint="/api/users/{id}",
+              start_time=iso(now - datetime.timedelta(days=3)))
+check("metrics: merged histogram keeps the percentiles",
+      s == 200 and abs(d["metrics"][0]["p95_response_time_ms"] - 95) <= 95 * 0.05)
+
+# explicit windows (test_metrics 3 and 8)
+s, _, d = get("/api/metrics", start_time=iso(t0), end_time=iso(t0 + datetime.timedelta(seconds=59)))
+check("metrics: explicit window", s == 200 and sum(r["request_count"] for r in d["metrics"]) == 110)
+s, _, d = get("/api/metrics", start_time=(t0 + datetime.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S+00:00"),
+              end_time=(t0 + datetime.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S"))
+check("metrics: offsets and zone-less times accepted", s == 200 and d["total"] == 1)
+s, _, d = get("/api/metrics", start_time=iso(now), end_time=iso(now - datetime.timedelta(hours=1)))
+check("metrics: start after end is an empty 200", s == 200 and d["total"] == 0)
+
+# validation: 422 naming the parameter
+check("metrics: unknown bucket", is_422_for(get("/api/metrics", bucket="2m"), "query", "bucket"))
+check("metrics: bad start_time", is_422_for(get("/api/metrics", start_time="yesterday"), "query", "start_time"))
+check("metrics: bad end_time", is_422_for(get("/api/metrics", end_time="2026-13-01T00:00:00Z"), "query", "end_time"))
+check("metrics: empty endpoint", is_422_for(get("/api/metrics", endpoint=""), "query", "endpoint"))
+
+# --- anomalies: 15 server errors at distinct times plus what the detectors found above ---
+base_anoms = ans["anomalies"]
+errs = [record("/api/orders/%d" % i, now - datetime.timedelta(minutes=i), status=500, ms=80.0,
+               ip="10.3.0.%d" % i) for i in range(15)]
+a2 = ingest(errs)
+check("server errors are anomalies", a2["anomalies"] == 15)
+expected_total = base_anoms + 15
+s, _, d = get("/api/anomalies")
+check("anomalies: total counts every anomaly", s == 200 and d["total"] == expected_total)
+check("anomalies: default limit 50", d["limit"] == 50 and d["offset"] == 0 and
+      len(d["anomalies"]) == min(50, expected_total))
+item = d["anomalies"][0]
+check("anomalies: item shape", set(item) >= {"id", "detected_at", "anomaly_score", "anomaly_type",
+      "features", "is_resolved", "traffic_log", "severity", "reasons", "label"})
+check("anomalies: severity and reasons", all(a["severity"] in ("low", "medium", "high", "critical")
+      and isinstance(a["reasons"], list) and a["reasons"] for a in d["anomalies"]))
+check("anomalies: traffic_log shape", all(set(a["traffic_log"]) >= {"id", "endpoint", "method",
+      "status_code", "response_time_ms", "timestamp"} for a in d["anomalies"]))
+check("anomalies: label null until set", all(a["label"] is None for a in d["anomalies"]))
+keys = [(a["detected_at"], a["id"]) for a in d["anomalies"]]
+check("anomalies: newest detection first", keys == sorted(keys, reverse=True))
+srv = [a for a in d["anomalies"] if a["traffic_log"]["endpoint"].startswith("/api/orders/")]
+check("anomalies: traffic fields and server_error type (test_traffic 7)", len(srv) == 15 and all(
+    a["anomaly_type"] == "server_error" and a["traffic_log"]["status_code"] == 500 for a in srv))
+
+# pagination (test_anomalies 2, 5)
+s, _, p1 = get("/api/anomalies", limit=10, offset=0)
+check("anomalies: limit/offset echoed", s == 200 and p1["limit"] == 10 and p1["offset"] == 0
+      and len(p1["anomalies"]) == 10)
+pages, off = [], 0
+while True:
+    s, _, p = get("/api/anomalies", limit=7, offset=off)
+    if not p["anomalies"]:
+        break
+    pages += [a["id"] for a in p["anomalies"]]
+    off += 7
+check("anomalies: pages cover everything once, in order", len(pages) == expected_total and
+      len(set(pages)) == expected_total)
+s, _, d = get("/api/anomalies", limit=1000)
+check("anomalies: limit=1000 allowed (test_anomalies 8)", s == 200 and d["limit"] == 1000)
+check("anomalies: limit=2000 -> 422", is_422_for(get("/api/anomalies", limit=2000), "query", "limit"))
+check("anomalies: limit=0 -> 422", is_422_for(get("/api/anomalies", limit=0), "query", "limit"))
+check("anomalies: offset=-1 -> 422", is_422_for(get("/api/anomalies", offset=-1), "query", "offset"))
+check("anomalies: limit=abc -> 422", is_422_for(get("/api/anomalies", limit="abc"), "query", "limit"))
+check("anomalies: resolved=maybe -> 422", is_422_for(get("/api/anomalies", resolved="maybe"), "query", "resolved"))
+check("anomalies: bad start_time -> 422", is_422_for(get("/api/anomalies", start_time="x"), "query", "start_time"))
+
+# filters
+s, _, d = get("/api/anomalies", resolved="false", limit=1000)
+check("anomalies: resolved=false (test_anomalies 3)", s == 200 and d["total"] == expected_total
+      and all(not a["is_resolved"] for a in d["anomalies"]))
+s, _, d = get("/api/anomalies", type="server_error", limit=1000)
+check("anomalies: type filter", s == 200 and d["total"] >= 20 and
+      all(a["anomaly_type"] == "server_error" for a in d["anomalies"]))
+s, _, d = get("/api/anomalies", endpoint="/api/orders/{id}", limit=1000)
+check("anomalies: endpoint filter by route template", s == 200 and d["total"] == 15)
+s, _, d = get("/api/anomalies", endpoint="/api/orders/3")
+check("anomalies: endpoint filter by exact endpoint", s == 200 and d["total"] == 1)
+s, _, d = get("/api/anomalies", start_time=iso(now + datetime.timedelta(hours=1)))
+check("anomalies: detected_at window", s == 200 and d["total"] == 0 and d["anomalies"] == [])
+s, _, d = get("/api/anomalies", end_time=iso(utcnow()))
+check("anomalies: window up to now holds them all", s == 200 and d["total"] == expected_total)
+s, _, d = get("/api/anomalies", type="x' OR '1'='1")
+check("anomalies: SQL text in filters is only text", s == 200 and d["total"] == 0)
+
+# resolve (test_anomalies 4 with the API instead of the database)
+target = srv[0]["id"]
+s, _, d = post("/api/anomalies/%d/resolve" % target)
+check("resolve: 200 with the anomaly resolved", s == 200 and d["id"] == target and d["is_resolved"])
+s, _, d = post("/api/anomalies/%d/resolve/" % target)
+check("resolve: again is harmless (trailing slash too)", s == 200 and d["is_resolved"])
+s, _, d = get("/api/anomalies", resolved="true")
+check("resolved=true lists only resolved", s == 200 and d["total"] == 1 and
+      d["anomalies"][0]["id"] == target and d["anomalies"][0]["is_resolved"])
+s, _, d = get("/api/anomalies", resolved="false")
+check("resolved=false total follows at once", s == 200 and d["total"] == expected_total - 1)
+s, _, d = post("/api/anomalies/999999999999/resolve")
+check("resolve: unknown id 404", s == 404 and d == {"detail": "Anomaly not found"})
+check("resolve: non-numeric id 422", is_422_for(post("/api/anomalies/abc/resolve"), "path", "id"))
+check("resolve: negative id 422", is_422_for(post("/api/anomalies/-4/resolve"), "path", "id"))
+s, h, _ = get("/api/anomalies/%d/resolve" % target)
+check("resolve: GET is 405 with Allow", s == 405 and h.get("Allow") == "POST")
+
+# label
+s, _, d = post("/api/anomalies/%d/label" % target, {"label": "true_positive"})
+check("label: true_positive", s == 200 and d["label"] == "true_positive")
+s, _, d = post("/api/anomalies/%d/label" % target, {"label": "false_positive"})
+check("label: can be corrected", s == 200 and d["label"] == "false_positive")
+s, _, d = get("/api/anomalies", limit=1000)
+check("label shows in the list", [a["label"] for a in d["anomalies"] if a["id"] == target] == ["false_positive"])
+check("label: other value 422", is_422_for(post("/api/anomalies/%d/label" % target, {"label": "maybe"}), "body", "label"))
+check("label: missing 422", is_422_for(post("/api/anomalies/%d/label" % target, {}), "body", "label"))
+check("label: number 422", is_422_for(post("/api/anomalies/%d/label" % target, {"label": 1}), "body", "label"))
+s, _, d = post("/api/anomalies/%d/label" % target, raw=b"{not json")
+check("label: malformed JSON 422", s == 422)
+s, _, d = post("/api/anomalies/999999999999/label", {"label": "true_positive"})
+check("label: unknown id 404", s == 404)
+check("label: non-numeric id 422", is_422_for(post("/api/anomalies/12a/label", {"label": "true_positive"}), "path", "id"))
+
+# a new anomaly shows at once in total (the cached count follows writes)
+ingest([record("/api/late", utcnow(), status=502, ms=10.0, ip="10.9.9.9")])
+s, _, d = get("/api/anomalies")
+check("anomalies: total follows new writes", s == 200 and d["total"] == expected_total + 1)
+check("and the new one is first", d["anomalies"][0]["traffic_log"]["endpoint"] == "/api/late")
+finish()
+EOF
+check "read API checks" [ $? = 0 ]
+grep -q '"level":"error"' "$scratch/collector.log" && { echo "errors logged:"; grep '"level":"error"' "$scratch/collector.log" | head -5; }
+check "no error logged" bash -c "! grep -q '\"level\":\"error\"' '$scratch/collector.log'"
+kill -INT "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+check "collector stops on SIGINT" bash -c "! kill -0 $pid 2>/dev/null"
+check "no sanitizer report" bash -c "! grep -q 'Sanitizer' '$scratch/collector.log'"
+finish
