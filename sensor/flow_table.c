@@ -29,8 +29,9 @@ uint32_t sf_flow_hash(uint8_t family, const uint8_t *a, uint16_t pa, const uint8
 int sf_flow_table_init(sf_flow_table *t, uint32_t max_flows)
 {
     memset(t, 0, sizeof *t);
+    /* About two flows per bucket when full: a smaller array stays in cache. */
     uint32_t size = 1024;
-    while (size < max_flows && size < (1u << 30))
+    while (size < max_flows / 2 && size < (1u << 30))
         size <<= 1;
     t->buckets = calloc(size, sizeof *t->buckets);
     if (!t->buckets)

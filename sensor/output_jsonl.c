@@ -81,18 +81,42 @@ static void put_string(sbuf *b, const char *str)
     put(b, "\"", 1);
 }
 
+static void put_key(sbuf *b, const char *name)
+{
+    put(b, ",\"", 2);
+    put(b, name, strlen(name));
+    put(b, "\":", 2);
+}
+
 static void field_str(sbuf *b, const char *name, const char *value)
 {
     if (!value)
         return;
-    putf(b, ",\"%s\":", name);
+    put_key(b, name);
     put_string(b, value);
+}
+
+/* Integers without printf: this runs a dozen times per record. */
+static void put_int(sbuf *b, int64_t v)
+{
+    char tmp[24];
+    int i = sizeof tmp;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 static void field_int(sbuf *b, const char *name, int64_t value)
 {
-    if (value != SF_ABSENT)
-        putf(b, ",\"%s\":%lld", name, (long long)value);
+    if (value == SF_ABSENT)
+        return;
+    put_key(b, name);
+    put_int(b, value);
 }
 
 static void field_flags(sbuf *b, uint32_t flags)

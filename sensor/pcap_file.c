@@ -119,6 +119,7 @@ sf_pcap_file *sf_pcap_open_stream(FILE *in, int own, char *err, size_t err_size)
     }
     f->in = in;
     f->own = own;
+    setvbuf(in, NULL, _IOFBF, 1 << 20);   /* few large reads: syscalls cost more than copies */
     uint8_t m[4];
     if (fread(m, 1, 4, in) != 4) {
         fail(err, err_size, "empty or truncated file");
