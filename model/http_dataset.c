@@ -8,22 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Which half request i belongs to: a fixed pseudo-random bit (splitmix64 of i), not i's
- * parity, because recorded traffic is often periodic (CSIC 2010 repeats the same request
- * sequence per session, so even and odd positions see different pages). */
-static unsigned half_of(size_t i)
-{
-    uint64_t z = (uint64_t)i * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return (unsigned)((z ^ (z >> 31)) & 1);
-}
-
 typedef struct append_ctx {
     sf_dataset *ds;
     int label;
     const sf_profile *profile;      /* for every request, or */
-    const sf_profile *by_half[2];   /* cross-fitting: request i uses by_half[half_of(i)] */
+    const sf_profile *by_half[2];   /* cross-fitting: request i uses by_half[half of i] */
     size_t index;
 } append_ctx;
 
@@ -32,7 +21,7 @@ static int append_request(sf_http_request *req, void *opaque, char *err, size_t 
     append_ctx *ctx = opaque;
     float row[SF_HTTP_FEATURE_COUNT];
     sf_features_from_record(&req->rec, req->body, req->body_len, row);
-    const sf_profile *profile = ctx->by_half[0] ? ctx->by_half[half_of(ctx->index)]
+    const sf_profile *profile = ctx->by_half[0] ? ctx->by_half[sf_profile_half_of(ctx->index)]
                                                 : ctx->profile;
     ctx->index++;
     if (profile)
@@ -70,7 +59,7 @@ long sf_http_dataset_read_file(const char *path, int label, const sf_profile *pr
     return sf_parse_text_file(path, parse_http_text, &ctx, err, err_size);
 }
 
-/* Learning pass: every request goes into the full profile and into half[half_of(i)]. */
+/* Learning pass: every request goes into the full profile and into its half. */
 typedef struct learn_ctx {
     sf_profile *full, *half[2];
     size_t index;
@@ -79,7 +68,7 @@ typedef struct learn_ctx {
 static int learn_request(sf_http_request *req, void *opaque, char *err, size_t err_size)
 {
     learn_ctx *ctx = opaque;
-    sf_profile *half = ctx->half[half_of(ctx->index++)];
+    sf_profile *half = ctx->half[sf_profile_half_of(ctx->index++)];
     if (sf_profile_learn(ctx->full, &req->rec, req->body, req->body_len) < 0 ||
         sf_profile_learn(half, &req->rec, req->body, req->body_len) < 0) {
         snprintf(err, err_size, "out of memory learning the request profile");

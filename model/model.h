@@ -1,6 +1,7 @@
 /* The model API for the collector (and the securaflow-model command), in one header:
  *
- *   train      sf_model_train(rows, n_rows, names, n_features, schema_version, &opts, err)
+ *   train      sf_model_train_http(records, n, contexts, NULL, &opts, err) for traffic, or
+ *              sf_model_train(rows, n_rows, names, n_features, schema_version, &opts, err)
  *   save       sf_model_serialize(model, &buf, &len, err)   / sf_model_save_file
  *   load       sf_model_load_buffer(buf, len, err)          / sf_model_load_file
  *   check      model->schema_version == SF_HTTP_SCHEMA_VERSION (loading an HTTP model
@@ -40,6 +41,16 @@ void sf_model_train_options_default(sf_model_train_options *opts);
  * model: thread-safe. Returns 0, or -1 if the model is not an HTTP model. */
 int sf_model_features(const sf_iforest *model, const sf_record *rec, const char *body,
                       size_t body_len, const sf_http_context *ctx, float *row);
+
+/* Trains an HTTP model from normal traffic records: learns the request profile (cross-
+ * fitted for the training rows, see request_profile.h), computes every record's row
+ * (contexts: one per record, or NULL for zeros; records carry no bodies), keeps the
+ * columns named by the comma-separated prefixes (NULL: SF_HTTP_DEFAULT_FEATURES; "all"),
+ * trains and calibrates, and attaches the profile. NULL with err set on failure. */
+sf_iforest *sf_model_train_http(const sf_record *const *records, size_t n,
+                                const sf_http_context *contexts, const char *features,
+                                const sf_model_train_options *opts, char *err,
+                                size_t err_size);
 
 /* Maps an HTTP model's features onto the HTTP schema (done by sf_model_train and the
  * loaders for schema_version SF_HTTP_SCHEMA_VERSION). -1 with err naming an unknown

@@ -323,3 +323,11 @@ void sf_profile_features(const sf_profile *profile, const sf_record *rec, const 
                           out[SF_PF_BYTE_RARITY] +
                           (out[SF_PF_LENGTH_RATIO] > 0 ? out[SF_PF_LENGTH_RATIO] : 0.0f);
 }
+
+unsigned sf_profile_half_of(size_t i)
+{
+    uint64_t z = (uint64_t)i * 0x9e3779b97f4a7c15ULL + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return (unsigned)((z ^ (z >> 31)) & 1);
+}

@@ -64,6 +64,14 @@ int sf_profile_learn(sf_profile *profile, const sf_record *rec, const char *body
 void sf_profile_features(const sf_profile *profile, const sf_record *rec, const char *body,
                          size_t body_len, float *out);
 
+/* Cross-fitting for training rows: request i of a training set goes to half
+ * sf_profile_half_of(i) (0 or 1) and gets its profile features from the other half's
+ * profile, so the rows show how often normal traffic itself has something new (features
+ * from the full profile would be 0 on all of its own training rows, and the forest never
+ * splits on a constant column). A fixed pseudo-random bit of i, not its parity: recorded
+ * traffic is often periodic (CSIC 2010 repeats one request sequence per session). */
+unsigned sf_profile_half_of(size_t i);
+
 /* Entry access for serialisation. */
 const sf_profile_entry *sf_profile_find(const sf_profile *profile, const char *key,
                                         size_t key_len);
