@@ -59,7 +59,11 @@ check "sensor stops on SIGINT" bash -c "! kill -0 $sensor_pid 2>/dev/null"
 wait "$sensor_pid"
 check "sensor exits 0" [ $? = 0 ]
 check "no kernel drops" grep -qE '^kernel_drops +0$' "$scratch/sensor.log"
-check "no sanitizer report" bash -c "! grep -q 'Sanitizer' '$scratch/sensor.log'"
+check "no sanitizer report from the sensor" bash -c "! grep -q 'Sanitizer' '$scratch/sensor.log'"
+kill -TERM "$server"
+wait "$server"
+check "generator's server stops cleanly" [ $? = 0 ]
+check "no sanitizer report from the generator" bash -c "! grep -q 'Sanitizer' '$scratch/server.log'"
 
 # Compare, connection by connection (the client's local port is the sensor's
 # source.port), what the client did with what the sensor saw.
@@ -85,7 +89,9 @@ flagged = [r for r in seen if r.get("securaflow.flags")]
 result(not flagged, f"no transaction flagged ({len(flagged)} were: {flagged[:2]})")
 
 by_port_c, by_port_s = collections.defaultdict(list), collections.defaultdict(list)
-for r in sorted(client, key=lambda r: r["seq"]):
+# A port can serve two connections one after the other (fresh connections wrap the
+# ephemeral range), maybe of two workers: order by time, then by order in the pipeline.
+for r in sorted(client, key=lambda r: (r["start_us"], r["seq"])):
     by_port_c[r["client_port"]].append(r)
 for r in sorted(seen, key=lambda r: r.get("securaflow.request_end_us", 0)):
     by_port_s[r.get("source.port")].append(r)
@@ -119,5 +125,6 @@ done < <(grep -E '^(ok|FAILED) ' "$scratch/compare.txt")
 check "comparison ran to the end" grep -q 'client minus sensor' "$scratch/compare.txt"
 if [ "$checks_failed" != 0 ]; then
   echo "--- sensor log"; grep -v '^[a-z_]* *[0-9.]*$' "$scratch/sensor.log" | head -n 80
+  echo "--- server log"; tail -n 40 "$scratch/server.log"
 fi
 finish
