@@ -206,6 +206,8 @@ static int response_headers(sf_http_side *s)
     }
     if (status == 101 || (t && t->method == HTTP_CONNECT && status >= 200 && status < 300)) {
         s->upgrade = true;
+        if (t)
+            t->flags |= SF_FLAG_UPGRADED;
         return 2;
     }
     /* These responses never have a body, whatever Content-Length says. */
