@@ -26,6 +26,7 @@ typedef struct cli_options {
     uint32_t trees, sample_size;
     uint64_t seed;
     double contamination;
+    double range_extension;
     double threshold;            /* NaN = calibrate */
     int exclude_labelled;
     int explain;

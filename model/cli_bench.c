@@ -14,7 +14,8 @@ typedef struct bench_run {
 static int run_seed(const cli_options *o, const sf_dataset *ds, uint64_t seed, double *scores,
                     bench_run *run)
 {
-    sf_if_params p = {.n_trees = o->trees, .sample_size = o->sample_size, .seed = seed};
+    sf_if_params p = {.n_trees = o->trees, .sample_size = o->sample_size, .seed = seed,
+                      .range_extension = o->range_extension > 0 ? o->range_extension : 0};
     char err[512];
     double t0 = cli_seconds();
     sf_iforest *m = sf_if_train(ds->values, ds->rows, ds->cols, (const char *const *)ds->names,

@@ -17,6 +17,7 @@ static void set_defaults(cli_options *o)
     o->seed = 1;
     o->contamination = 0.01;
     o->threshold = NAN;
+    o->range_extension = -1.0; /* auto: 0 for CSV, SF_HTTP_RANGE_EXTENSION for http */
     o->seeds = 5;
 }
 
@@ -84,6 +85,9 @@ static int apply(cli_options *o, const char *name, const char *value)
     if (!strcmp(name, "contamination"))
         return parse_real(value, &o->contamination) < 0 || o->contamination <= 0 ||
                        o->contamination > 0.5 ? -1 : 0;
+    if (!strcmp(name, "range-extension"))
+        return parse_real(value, &o->range_extension) < 0 || o->range_extension < 0 ||
+                       o->range_extension > 10 ? -1 : 0;
     if (!strcmp(name, "threshold"))
         return parse_real(value, &o->threshold) < 0 || o->threshold < 0 || o->threshold > 1
                    ? -1 : 0;

@@ -31,6 +31,7 @@ static void print_summary(const sf_iforest *m, const char *out_path, double seco
            out_path, (unsigned long long)m->train_rows, m->n_features, m->n_trees,
            m->sample_size, (unsigned long long)m->seed);
     cli_json_number(stdout, "contamination", m->contamination, 0);
+    cli_json_number(stdout, "range_extension", m->range_extension, 0);
     cli_json_number(stdout, "threshold", m->threshold, 0);
     cli_json_number(stdout, "train_seconds", seconds, 1);
     printf("}\n");
@@ -56,6 +57,8 @@ int cli_train(int argc, char **argv)
     topts.forest.n_trees = o.trees;
     topts.forest.sample_size = o.sample_size;
     topts.forest.seed = o.seed;
+    topts.forest.range_extension = o.range_extension >= 0 ? o.range_extension
+                                   : !strcmp(o.format, "http") ? SF_HTTP_RANGE_EXTENSION : 0.0;
     topts.contamination = o.contamination;
     topts.threshold = isnan(o.threshold) ? -1.0 : o.threshold;
     char err[512];

@@ -52,6 +52,13 @@ enum sf_http_feature {
  * 2010 they dilute the forest (see tests/bench/model_csic.sh). */
 #define SF_HTTP_DEFAULT_FEATURES "meta.,kw.,profile.surprise,ctx."
 
+/* Forest split-range extension for HTTP models (sf_if_params.range_extension): they are
+ * trained on normal traffic only, so a request beyond the training range in any column
+ * should be isolated at once rather than scored like the most extreme training request.
+ * On CSIC 2010 it lifts ROC AUC from 0.994 to 0.997 (default columns) and from 0.88 to
+ * 0.97 (all columns); see tests/bench/model_csic.sh. The paper's algorithm is 0. */
+#define SF_HTTP_RANGE_EXTENSION 0.5
+
 /* Per-client context the collector knows (the ctx. group). */
 typedef struct sf_http_context {
     float client_rate_1m;          /* requests by this client in the last minute */

@@ -64,6 +64,7 @@ typedef struct sf_iforest {
 
     double threshold;      /* score >= threshold means anomaly */
     double contamination;  /* used to calibrate threshold; 0 if it was set explicitly */
+    double range_extension; /* training parameter (sf_if_params), kept as metadata */
     uint64_t seed;
     uint64_t train_rows;
     int64_t trained_at_us; /* Unix microseconds */
@@ -74,6 +75,8 @@ typedef struct sf_if_params {
     uint32_t sample_size;  /* psi, default 256 */
     uint64_t seed;
     int64_t trained_at_us; /* stored as given, so a seed reproduces a file byte for byte */
+    double range_extension; /* 0 (the paper): splits within the node's [min, max]; e > 0:
+                               within [min - e*r, max + e*r], r = max - min */
 } sf_if_params;
 
 void sf_if_params_default(sf_if_params *params);

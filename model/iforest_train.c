@@ -20,6 +20,7 @@ typedef struct tree_builder {
     float *feature_min;    /* per feature, scratch for the current node */
     float *feature_max;
     uint32_t *candidates;  /* features that are not constant in the current node */
+    double extension;      /* split range widened by this fraction on each side */
     sf_rng rng;
 } tree_builder;
 
@@ -29,6 +30,7 @@ void sf_if_params_default(sf_if_params *params)
     params->sample_size = SF_IF_DEFAULT_SAMPLE;
     params->seed = 0;
     params->trained_at_us = 0;
+    params->range_extension = 0.0;
 }
 
 static float row_value(const tree_builder *b, uint32_t row, uint32_t feature)
@@ -77,7 +79,16 @@ static int pick_split(tree_builder *b, uint32_t lo, uint32_t hi, uint32_t *featu
         return 0;
     uint32_t f = b->candidates[sf_rng_below(&b->rng, count)];
     double lo_value = b->feature_min[f], hi_value = b->feature_max[f];
-    float value = (float)(lo_value + sf_rng_unit(&b->rng) * (hi_value - lo_value));
+    double margin = b->extension * (hi_value - lo_value);
+    float value = (float)(lo_value - margin +
+                          sf_rng_unit(&b->rng) * (hi_value - lo_value + 2 * margin));
+    *feature = f;
+    if (margin > 0 && (value <= b->feature_min[f] || value > b->feature_max[f])) {
+        /* Beyond the node's range: one side is empty, and a row landing there later is
+         * isolated at once instead of riding along with the node's extreme rows. */
+        *split = value;
+        return 1;
+    }
     /* Rounding to float must not leave either side empty. */
     if (value <= b->feature_min[f])
         value = nextafterf(b->feature_min[f], INFINITY);
@@ -152,9 +163,10 @@ static int check_inputs(const float *rows, size_t n_rows, uint32_t n_features,
         return -1;
     }
     if (p->n_trees < 1 || p->n_trees > SF_IF_MAX_TREES || p->sample_size < 2 ||
-        p->sample_size > SF_IF_MAX_SAMPLE) {
-        snprintf(err, err_size, "trees must be 1..%d and sample size 2..%d", SF_IF_MAX_TREES,
-                 SF_IF_MAX_SAMPLE);
+        p->sample_size > SF_IF_MAX_SAMPLE || !(p->range_extension >= 0.0) ||
+        p->range_extension > 10.0) {
+        snprintf(err, err_size, "trees must be 1..%d, sample size 2..%d, range extension 0..10",
+                 SF_IF_MAX_TREES, SF_IF_MAX_SAMPLE);
         return -1;
     }
     for (size_t i = 0; i < n_rows * n_features; i++) {
@@ -181,6 +193,7 @@ static sf_iforest *alloc_model(size_t n_rows, uint32_t n_features,
     m->path_norm = sf_if_average_path(m->sample_size);
     m->threshold = 0.5;
     m->seed = p->seed;
+    m->range_extension = p->range_extension;
     m->train_rows = n_rows;
     m->trained_at_us = p->trained_at_us;
     size_t max_nodes = (size_t)m->n_trees * (2 * (size_t)m->sample_size - 1);
@@ -235,6 +248,7 @@ sf_iforest *sf_if_train(const float *rows, size_t n_rows, uint32_t n_features,
         order[i] = (uint32_t)i;
     b.nodes = m->nodes;
     b.height_limit = m->height_limit;
+    b.extension = params->range_extension;
     b.sample = order;
     for (uint32_t t = 0; t < m->n_trees; t++) {
         sf_rng_seed(&b.rng, params->seed, t);

@@ -46,7 +46,9 @@ int sf_model_features(const sf_iforest *model, const sf_record *rec, const char 
  * fitted for the training rows, see request_profile.h), computes every record's row
  * (contexts: one per record, or NULL for zeros; records carry no bodies), keeps the
  * columns named by the comma-separated prefixes (NULL: SF_HTTP_DEFAULT_FEATURES; "all"),
- * trains and calibrates, and attaches the profile. NULL with err set on failure. */
+ * trains and calibrates, and attaches the profile. The forest options are used as given:
+ * set opts->forest.range_extension = SF_HTTP_RANGE_EXTENSION as the command line does.
+ * NULL with err set on failure. */
 sf_iforest *sf_model_train_http(const sf_record *const *records, size_t n,
                                 const sf_http_context *contexts, const char *features,
                                 const sf_model_train_options *opts, char *err,

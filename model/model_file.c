@@ -60,7 +60,7 @@ static void put_f64(out_buf *b, double v)
 
 static size_t serialized_size(const sf_iforest *m)
 {
-    size_t size = SF_MODEL_MAGIC_LEN + 4 * 6 + 8 * 5 + 4 + 8;
+    size_t size = SF_MODEL_MAGIC_LEN + 4 * 6 + 8 * 6 + 4 + 8;
     for (uint32_t f = 0; f < m->n_features; f++)
         size += 2 + strlen(m->feature_names[f]) + 16;
     size += 4 + 8;
@@ -84,6 +84,7 @@ static void put_header(out_buf *b, const sf_iforest *m)
     put_u64(b, m->train_rows);
     put_u64(b, (uint64_t)m->trained_at_us);
     put_f64(b, m->contamination);
+    put_f64(b, m->range_extension);
     put_f64(b, m->threshold);
     put_u32(b, m->schema_version);
     put_u64(b, m->schema_hash);

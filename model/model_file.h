@@ -1,9 +1,10 @@
 /* The model file: a versioned, checksummed binary format holding everything needed to
  * score, and nothing that can execute. Layout (all integers and floats little-endian):
  *
- *   magic "SFIFORST" | u32 format version (1) | u32 n_features | u32 n_trees
+ *   magic "SFIFORST" | u32 format version (2) | u32 n_features | u32 n_trees
  *   | u32 sample_size | u32 height_limit | u32 n_nodes | u64 seed | u64 train_rows
- *   | i64 trained_at_us | f64 contamination | f64 threshold | u32 schema_version
+ *   | i64 trained_at_us | f64 contamination | f64 range_extension | f64 threshold
+ *   | u32 schema_version
  *   | u64 schema_hash
  *   | n_features x (u16 length, name bytes)
  *   | n_features x (f32 low, f32 median, f32 high, f32 baseline)
@@ -27,7 +28,7 @@
 
 #define SF_MODEL_MAGIC "SFIFORST"
 #define SF_MODEL_MAGIC_LEN 8
-#define SF_MODEL_FORMAT_VERSION 1
+#define SF_MODEL_FORMAT_VERSION 2
 #define SF_MODEL_FILE_MAX (256u << 20)
 #define SF_MODEL_NO_PROFILE 0xffffffffu
 

@@ -101,6 +101,7 @@ static int read_header(cursor *c, sf_iforest *m, char *err, size_t err_size)
     m->train_rows = get_u64(c);
     m->trained_at_us = (int64_t)get_u64(c);
     m->contamination = get_f64(c);
+    m->range_extension = get_f64(c);
     m->threshold = get_f64(c);
     m->schema_version = get_u32(c);
     m->schema_hash = get_u64(c);
@@ -118,7 +119,8 @@ static int read_header(cursor *c, sf_iforest *m, char *err, size_t err_size)
         (uint64_t)m->n_nodes * 16 > c->len - c->pos)
         return fail(err, err_size, "bad node count %u", m->n_nodes);
     if (!(m->threshold >= 0.0 && m->threshold <= 1.0) ||
-        !(m->contamination >= 0.0 && m->contamination <= 0.5))
+        !(m->contamination >= 0.0 && m->contamination <= 0.5) ||
+        !(m->range_extension >= 0.0 && m->range_extension <= 10.0))
         return fail(err, err_size, "threshold %g or contamination %g out of range",
                     m->threshold, m->contamination);
     m->path_norm = sf_if_average_path(m->sample_size);

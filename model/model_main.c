@@ -13,7 +13,7 @@ static void usage(FILE *out)
             "  train    --in FILE --out MODEL [--trees 100] [--sample-size 256] [--seed S]\n"
             "           [--contamination 0.01 | --threshold T] [--label-column label]\n"
             "           [--exclude-labelled] [--features PREFIX,...|all]\n"
-            "           [--exclude-features PREFIX,...]\n"
+            "           [--exclude-features PREFIX,...] [--range-extension E]\n"
             "  score    --model MODEL --in FILE [--out FILE] [--explain]\n"
             "  eval     --model MODEL --in FILE [--anomalous FILE] [--label-column label]\n"
             "  features --in FILE [--anomalous FILE] [--out FILE.csv]\n"

@@ -4,9 +4,11 @@
 # normalTrafficTest (36,000, normal) + anomalousTrafficTest (25,065, anomalous), at the
 # threshold calibrated on the training scores (1 % contamination). Mean of 5 seeds.
 #
-# Then the feature ablation: the default feature set minus each of its groups, plus each
-# other group, everything, and everything but the learned request profile. Last, Debian's
-# scikit-learn IsolationForest on exactly our default feature rows (same psi, t, seeds).
+# Then the ablation: the default feature set minus each of its groups, plus each other
+# group, without the forest's split-range extension (SF_HTTP_RANGE_EXTENSION), everything,
+# and everything but the learned request profile. Last, Debian's scikit-learn
+# IsolationForest on exactly our default feature rows (same psi, t, seeds; it has no range
+# extension, so compare it with the "range extension 0" row).
 #
 #   tests/bench/model_csic.sh [--seeds 5]      SF_BIN_FAST=build/bin by default
 set -euo pipefail
@@ -37,7 +39,8 @@ run() { # label, then train options; prints one table row (means over the seeds)
     "$tmp/runs.jsonl"
 }
 
-echo "CSIC 2010, t=100 psi=256, threshold at 1 % training contamination, mean of $seeds seeds"
+echo "CSIC 2010, t=100 psi=256, range extension 0.5, threshold at 1 % training contamination," \
+  "mean of $seeds seeds"
 echo "feature set | features | ROC AUC | PR AUC | F1 | precision | recall (detection) | FP rate"
 echo "--- | --- | --- | --- | --- | --- | --- | ---"
 run "default (meta, kw, profile.surprise, ctx)"
@@ -47,7 +50,9 @@ run "  without profile.surprise" --exclude-features profile.surprise
 for group in path. query. body. args. profile.; do
   run "  plus $group" --features "meta.,kw.,profile.surprise,ctx.,$group"
 done
+run "  forest range extension 0 (the paper's splits)" --range-extension 0
 run "all groups" --features all
+run "all groups, range extension 0" --features all --range-extension 0
 run "all groups but profile. (no learning of the site)" --exclude-features profile. --features all
 
 # scikit-learn on the same rows: our training rows (with their cross-fitted profile

@@ -173,8 +173,8 @@ static void test_corrupt_files(void)
     unsigned char *good = serialize(m, &len), *bad = malloc(len);
     memcpy(bad, good, len), bad[0] = 'X';
     expect_rejected(bad, len, "bad magic");
-    memcpy(bad, good, len), bad[8] = 2;
-    expect_rejected(bad, len, "unsupported model format version 2");
+    memcpy(bad, good, len), bad[8] = 1;
+    expect_rejected(bad, len, "unsupported model format version 1");
     for (size_t cut = 0; cut < len; cut += (cut < 64 ? 1 : 37))
         expect_rejected(good, cut, cut < 16 ? "bad magic" : "checksum");
     memcpy(bad, good, len), bad[len / 2] ^= 0x40;
@@ -195,7 +195,7 @@ static void test_corrupt_files(void)
     expect_rejected(bad, len, "invalid tree");
     /* A feature name changed: schema hash no longer matches. */
     memcpy(bad, good, len);
-    unsigned char *name = bad + 84 + 2; /* after the 84-byte header and the u16 length */
+    unsigned char *name = bad + 92 + 2; /* after the 92-byte header and the u16 length */
     CU_ASSERT_EQUAL_FATAL(*name, 'x');
     *name = 'z';
     rewrite_crc(bad, len);
