@@ -4,7 +4,8 @@
 #   - the traffic generator's shop API on 127.0.0.1:8090 and a client driving it (a few
 #     requests a second, with an occasional anomaly),
 #   - the sensor capturing on lo, watching both ports, uploading to the collector.
-# Ctrl-C stops everything it started, in reverse order, and leaves no process behind.
+# Ctrl-C (or SIGTERM) stops everything it started, in reverse order (SIGTERM: children of a
+# non-interactive shell ignore SIGINT), and leaves no process behind.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=build/bin
@@ -19,7 +20,7 @@ stop_all() {
   echo
   echo "stopping..."
   for ((i=${#pids[@]}-1; i>=0; i--)); do
-    kill -INT "${pids[$i]}" 2>/dev/null
+    kill -TERM "${pids[$i]}" 2>/dev/null
     for _ in $(seq 1 300); do kill -0 "${pids[$i]}" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "${pids[$i]}" 2>/dev/null
   done
@@ -49,7 +50,10 @@ done
 extras=""
 if [ -x "$bin/securaflow-trafficgen" ]; then
   start trafficgen-server var/trafficgen.log "$bin/securaflow-trafficgen" serve --listen "$shop"
-  sleep 0.5
+  for _ in $(seq 1 50); do curl -fs "http://$shop/api/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  if ! kill -0 "${pids[-1]}" 2>/dev/null; then
+    echo "the demo API could not start on $shop (port taken?); see var/trafficgen.log"; exit 1
+  fi
   if [ -x "$bin/securaflow-sensor" ]; then
     start sensor var/sensor.log "$bin/securaflow-sensor" -i lo --ports "${listen##*:},${shop##*:}" \
       --collector "http://$listen" --token "$token" --sensor-id "$(hostname)-lo" \
@@ -59,9 +63,9 @@ if [ -x "$bin/securaflow-trafficgen" ]; then
   fi
   sleep 1
   start trafficgen-driver var/trafficgen.log "$bin/securaflow-trafficgen" drive --target "http://$shop" \
-    --requests 100000000 --concurrency 2 --rate 20 --anomalies latency,5xx,scan,injection --anomaly-rate 0.01
+    --requests 100000000 --concurrency 2 --rate 5 --anomalies latency,5xx,scan,injection --anomaly-rate 0.01
   extras="$extras
-  demo API    http://$shop/ (a small shop API) with a client sending ~20 requests/s; log ./var/trafficgen.log"
+  demo API    http://$shop/ (a small shop API) with a client sending ~5 requests/s; log ./var/trafficgen.log"
 fi
 
 cat <<MSG
