@@ -107,9 +107,16 @@ static void check_rules(const sf_detector_limits *l, const sf_record *r, verdict
     }
 }
 
+/* Behavioural findings flag the requests that make up the behaviour (the failed logins,
+ * the not-found probes), not every request of the client while it lasts; a flood is
+ * flagged when it crosses the limit and at each further multiple of it. */
 static void check_behaviour(const sf_detector_limits *l, const sf_client_minute *c,
-                            const float *row, verdict *v)
+                            const sf_ingest_item *it, const float *row, verdict *v)
 {
+    int status = it->rec.status_code;
+    bool auth_failure = is_auth_route(it->route) && (status == 401 || status == 403);
+    bool not_found = status == 404 || status == 403;
+    long flood_step = (long)l->flood_per_minute;
     char why[160];
     if (row[SF_HF_KW_SQLI] > 0)
         finding(v, 90, "sql_injection", "critical", "payload", "SQL injection pattern in path or query");
@@ -119,16 +126,16 @@ static void check_behaviour(const sf_detector_limits *l, const sf_client_minute 
         finding(v, 88, "path_traversal", "critical", "payload", "path traversal or file access pattern");
     if (row[SF_HF_KW_INJECTION] > 0)
         finding(v, 87, "injection_attempt", "high", "payload", "command, CRLF or SSI injection pattern");
-    if (c->auth_failures >= l->brute_force) {
+    if (auth_failure && c->auth_failures >= l->brute_force) {
         snprintf(why, sizeof why, "%.0f failed logins from this client in the last minute", c->auth_failures);
         finding(v, 80, "brute_force", "critical", "behaviour", why);
     }
-    if (c->distinct_not_found >= l->scan_distinct) {
+    if (not_found && c->distinct_not_found >= l->scan_distinct) {
         snprintf(why, sizeof why, "about %.0f distinct not-found paths from this client in a minute",
                  c->distinct_not_found);
         finding(v, 70, "endpoint_scan", "high", "behaviour", why);
     }
-    if (c->requests >= l->flood_per_minute) {
+    if (flood_step > 0 && c->requests >= l->flood_per_minute && (long)c->requests % flood_step == 0) {
         snprintf(why, sizeof why, "%.0f requests from this client in the last minute", c->requests);
         finding(v, 60, "request_flood", "high", "behaviour", why);
     }
@@ -201,7 +208,7 @@ static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minu
     float row[SF_HTTP_FEATURE_COUNT];
     sf_item_features(it, ctx, row);
     verdict v = {0};
-    check_behaviour(&d->limits, ctx, row, &v);
+    check_behaviour(&d->limits, ctx, it, row, &v);
     check_rules(&d->limits, &it->rec, &v);
     double score = -1;
     if (d->model) {

@@ -47,6 +47,9 @@ int main(int argc, char **argv)
     sf_model_train_options_default(&opts);
     opts.forest.seed = STARTER_SEED;
     opts.forest.trained_at_us = STARTER_END_US;
+    /* Real traffic always differs from synthetic: the starter flags only what is far
+     * outside it, until a model trained on real traffic replaces it. */
+    opts.contamination = 0.001;
     char err[256];
     sf_iforest *model = sf_model_train(rows, STARTER_ROWS, sf_http_feature_names,
                                        SF_HTTP_FEATURE_COUNT, SF_HTTP_SCHEMA_VERSION, &opts, err,

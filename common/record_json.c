@@ -135,6 +135,12 @@ static int is_token(const char *s)
 static void get_method(decoder *d, sf_record *rec)
 {
     char *m = NULL;
+    const json_t *v = field(d, "method");
+    if ((rec->flags & SF_FLAG_NO_REQUEST) &&
+        (!v || (json_is_string(v) && json_string_length(v) == 0))) {
+        memcpy(rec->method, "-", 2); /* a response whose request was never seen */
+        return;
+    }
     get_text(d, "method", 1, SF_METHOD_MAX, &m);
     if (!m)
         return;
@@ -238,8 +244,8 @@ int sf_record_from_json(const json_t *obj, sf_record *rec, sf_field_errors *errs
     get_text(&d, "path", 0, SF_ENDPOINT_MAX, &rec->path);
     get_text(&d, "query", 0, SF_QUERY_MAX, &rec->query);
     get_text(&d, "endpoint", rec->path ? 0 : 1, SF_ENDPOINT_MAX, &rec->endpoint);
-    get_method(&d, rec);
     get_flags(&d, rec);
+    get_method(&d, rec);
     get_status(&d, rec);
     get_response_time(&d, rec);
     get_int(&d, "request_size_bytes", 0, SF_JSON_MAX_INT, &rec->request_size_bytes);
