@@ -186,7 +186,9 @@ static sf_flow *new_flow(sf_engine *e, const sf_packet *pkt)
             f->client = 1;
     }
     /* Overload shedding samples whole connections, never parts of them. */
-    if (e->lim.sample_permille < 1000 && f->hash % 1000 >= e->lim.sample_permille)
+    uint32_t keep = __atomic_load_n(&e->lim.sample_permille, __ATOMIC_RELAXED);
+    e->stats.sampling_ratio = keep / 1000.0;
+    if (keep < 1000 && f->hash % 1000 >= keep)
         f->ignored = true;
     return f;
 }

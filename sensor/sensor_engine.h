@@ -24,7 +24,7 @@ typedef struct sf_engine_limits {
     int64_t request_timeout_us;  /* unanswered request -> no_response */
     int64_t idle_timeout_us;     /* idle connection -> closed */
     size_t frag_memory_max;
-    uint32_t sample_permille;    /* 1000 = keep every flow */
+    uint32_t sample_permille;    /* 1000 = keep every flow; may be lowered under overload */
 } sf_engine_limits;
 
 void sf_engine_limits_default(sf_engine_limits *lim);

@@ -45,6 +45,10 @@ typedef struct sensor {
     sf_capture cap;
     uint64_t kernel_drops, iface_drops;
     int64_t last_stats_us;
+    /* overload shedding (design.md requirement 7) */
+    int64_t last_shed_us;
+    uint64_t shed_drops;
+    uint32_t permille, calm_seconds;
 } sensor;
 
 static void emit_record(void *ctx, const sf_record *rec, const sf_txn_times *times)
@@ -77,8 +81,37 @@ static void collect_stats(sensor *s, sf_sensor_stats *st)
     st->interface_drops += s->iface_drops;
 }
 
+/* Once a second on live capture: if packets were dropped, analyse only a sample of new
+ * connections (halving the share, down to 1 %); after 5 calm seconds, widen it again.
+ * Whole connections are shed, never parts of them, and every packet is still counted. */
+static void shed_load(sensor *s, int64_t now_us)
+{
+    if (!s->cap.live || now_us - s->last_shed_us < 1000000)
+        return;
+    s->last_shed_us = now_us;
+    sf_sensor_stats st;
+    collect_stats(s, &st);
+    uint64_t drops = st.kernel_drops + st.interface_drops;
+    uint32_t max = (uint32_t)(s->opt.sample * 1000.0 + 0.5), before = s->permille;
+    if (!s->permille)
+        s->permille = max;
+    if (drops > s->shed_drops) {
+        s->permille = s->permille / 2 < 10 ? 10 : s->permille / 2;
+        s->calm_seconds = 0;
+    } else if (++s->calm_seconds >= 5 && s->permille < max) {
+        s->permille = s->permille * 5 / 4 + 1 > max ? max : s->permille * 5 / 4 + 1;
+        s->calm_seconds = 0;
+    }
+    s->shed_drops = drops;
+    if (before && s->permille != before) {
+        sf_workers_set_sampling(s->workers, s->permille);
+        sf_log_warn("overload: analysing %.1f%% of new connections", s->permille / 10.0);
+    }
+}
+
 static void periodic(sensor *s, int64_t now_us)
 {
+    shed_load(s, now_us);
     if (stats_requested) {
         stats_requested = 0;
         sf_sensor_stats st;

@@ -202,6 +202,12 @@ void sf_workers_tick(sf_workers *ws, int64_t now_us)
     }
 }
 
+void sf_workers_set_sampling(sf_workers *ws, uint32_t permille)
+{
+    for (unsigned i = 0; i < ws->n; i++)
+        __atomic_store_n(&ws->w[i].engine.lim.sample_permille, permille, __ATOMIC_RELAXED);
+}
+
 void sf_workers_stats(sf_workers *ws, sf_sensor_stats *out)
 {
     memset(out, 0, sizeof *out);

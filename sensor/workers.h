@@ -20,6 +20,8 @@ void sf_workers_packet(sf_workers *w, int dlt, int64_t ts_us, const uint8_t *dat
 void sf_workers_tick(sf_workers *w, int64_t now_us);
 /* Sum of every engine's counters (approximate while running). */
 void sf_workers_stats(sf_workers *w, sf_sensor_stats *out);
+/* Share of new connections analysed, in 1/1000 (overload shedding, from any thread). */
+void sf_workers_set_sampling(sf_workers *w, uint32_t permille);
 /* Which worker a packet belongs to (exposed for tests). */
 unsigned sf_workers_pick(unsigned n, int dlt, const uint8_t *data, size_t caplen);
 /* Drains the queues, ends every connection (reporting what is pending), joins. */
