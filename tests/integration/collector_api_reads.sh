@@ -3,15 +3,10 @@
 # defaults, limits (422 naming the parameter), shapes, ordering, pagination, and the
 # reference's acceptance cases (reference-system.md §13, test_metrics/test_anomalies).
 source "$(dirname "$0")/lib.bash"
-port=$(free_port)
-base="http://127.0.0.1:$port"
-"$SF_BIN/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" \
-  --allow-anonymous-ingest >>"$scratch/collector.log" 2>&1 &
-pid=$!
-cleanup_hooks+=("kill -9 $pid 2>/dev/null")
-check "collector starts" wait_http "$base/api/health" 120
+source "$(dirname "$0")/collector_api_lib.bash"
+start_collector
 
-PYTHONPATH="$(dirname "$0")" python3 - "$base" <<'EOF'
+run_checks "read API checks" <<'EOF'
 import datetime
 from collector_api_lib import *
 
@@ -209,11 +204,5 @@ check("anomalies: total follows new writes", s == 200 and d["total"] == expected
 check("and the new one is first", d["anomalies"][0]["traffic_log"]["endpoint"] == "/api/late")
 finish()
 EOF
-check "read API checks" [ $? = 0 ]
-grep -q '"level":"error"' "$scratch/collector.log" && { echo "errors logged:"; grep '"level":"error"' "$scratch/collector.log" | head -5; }
-check "no error logged" bash -c "! grep -q '\"level\":\"error\"' '$scratch/collector.log'"
-kill -INT "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-check "collector stops on SIGINT" bash -c "! kill -0 $pid 2>/dev/null"
-check "no sanitizer report" bash -c "! grep -q 'Sanitizer' '$scratch/collector.log'"
+stop_collector
 finish
