@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "collector/app.h"
+#include "collector/http_server.h"
 #include "common/time_util.h"
 
 #define SLOTS 64
@@ -92,4 +93,15 @@ void sf_api_cache_put(const char *key, uint64_t generation, const char *text, si
     s->text = copy;
     s->len = len;
     pthread_mutex_unlock(&lock);
+}
+
+bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation)
+{
+    size_t len;
+    char *text = sf_api_cache_get(key, generation, &len);
+    if (!text)
+        return false;
+    sf_reply_raw(r, 200, "application/json", text, len);
+    free(text);
+    return true;
 }

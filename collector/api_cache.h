@@ -8,10 +8,12 @@
 #ifndef SF_API_CACHE_H
 #define SF_API_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct sf_app;
+struct sf_request;
 
 #define SF_API_CACHE_KEY_MAX 768
 
@@ -25,5 +27,9 @@ void sf_api_data_changed(void);
 char *sf_api_cache_get(const char *key, uint64_t generation, size_t *len);
 /* Stores a copy of text under (key, generation). */
 void sf_api_cache_put(const char *key, uint64_t generation, const char *text, size_t len);
+
+/* Answers r (200, JSON) from the cache when (key, generation) is there; returns whether
+ * it did. Call on the loop thread. */
+bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation);
 
 #endif

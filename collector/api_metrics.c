@@ -49,8 +49,7 @@ static const char *bucket_interval(const char *bucket)
     return NULL;
 }
 
-/* Merges the concatenated histograms of a bucket ("{1,2}{1,5,3,1}") into h. */
-static void merge_histograms(sf_latency_hist *h, const char *text)
+void sf_hist_merge_concatenated(sf_latency_hist *h, const char *text)
 {
     for (const char *p = text ? strchr(text, '{') : NULL; p; p = strchr(p + 1, '{'))
         sf_hist_merge_pg_array(h, p);
@@ -61,7 +60,7 @@ static void metric_row(sf_text *t, const PGresult *res, int row, sf_latency_hist
     int64_t bucket_s = strtoll(PQgetvalue(res, row, 0), NULL, 10);
     double count = strtod(PQgetvalue(res, row, 2), NULL);
     memset(h, 0, sizeof *h);
-    merge_histograms(h, sf_db_value(res, row, 6));
+    sf_hist_merge_concatenated(h, sf_db_value(res, row, 6));
     sf_text_puts(t, row ? ",{\"time_window\":" : "{\"time_window\":");
     sf_text_json_time(t, bucket_s * 1000000);
     sf_text_puts(t, ",\"endpoint\":");
@@ -109,6 +108,17 @@ static char *metrics_run(PGconn *conn, void *ctx, int *status, char *err, size_t
     return text;
 }
 
+void sf_whole_minutes(int64_t *start_us, int64_t *end_us, char start[SF_RFC3339_LEN],
+                      char end[SF_RFC3339_LEN])
+{
+    *start_us = *start_us < 0 ? 0 : *start_us;
+    *start_us -= *start_us % US_PER_MINUTE;
+    *end_us = *end_us < 0 ? 0 : *end_us;
+    *end_us -= *end_us % US_PER_MINUTE;
+    sf_time_format(*start_us, start, SF_RFC3339_LEN);
+    sf_time_format(*end_us, end, SF_RFC3339_LEN);
+}
+
 void sf_api_metrics(sf_request *r)
 {
     sf_field_errors errs = {0};
@@ -128,21 +138,13 @@ void sf_api_metrics(sf_request *r)
         return;
     }
     /* Whole minutes: a rollup row stands for its minute. */
-    start_us = start_us < 0 ? 0 : start_us;
-    start_us -= ((start_us % US_PER_MINUTE) + US_PER_MINUTE) % US_PER_MINUTE;
-    end_us -= ((end_us % US_PER_MINUTE) + US_PER_MINUTE) % US_PER_MINUTE;
-    sf_time_format(start_us, q->start, sizeof q->start);
-    sf_time_format(end_us, q->end, sizeof q->end);
+    sf_whole_minutes(&start_us, &end_us, q->start, q->end);
     q->interval = interval;
     q->generation = sf_api_data_generation(r->app);
     if (!route || strlen(route) < 600)
         snprintf(q->key, sizeof q->key, "metrics|%s|%s|%s|%s", interval, q->start, q->end,
                  route ? route : "");
-    size_t len;
-    char *cached = sf_api_cache_get(q->key, q->generation, &len);
-    if (cached) {
-        sf_reply_raw(r, 200, "application/json", cached, len);
-        free(cached);
+    if (sf_api_cache_reply(r, q->key, q->generation)) {
         metrics_query_free(q);
         return;
     }

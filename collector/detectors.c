@@ -141,11 +141,17 @@ static void check_behaviour(const sf_detector_limits *l, const sf_client_minute 
     }
 }
 
-static json_t *features_json(const float *row)
+/* The features an anomaly is stored with: the model's own columns when it has one. */
+static json_t *features_json(const struct sf_iforest *model, const float *model_row,
+                             const float *base)
 {
     json_t *o = json_object();
-    for (int f = 0; f < SF_HTTP_FEATURE_COUNT; f++)
-        json_object_set_new(o, sf_http_feature_names[f], json_real(row[f]));
+    if (model)
+        for (uint32_t f = 0; f < model->n_features; f++)
+            json_object_set_new(o, model->feature_names[f], json_real(model_row[f]));
+    else
+        for (int f = 0; f < SF_HTTP_FEATURE_COUNT; f++)
+            json_object_set_new(o, sf_http_feature_names[f], json_real(base[f]));
     return o;
 }
 
@@ -159,12 +165,11 @@ static void add_model_reasons(const struct sf_iforest *model, const float *row, 
         json_array_append_new(v->reasons, json_string(reasons[i].text));
 }
 
-void sf_item_features(const sf_ingest_item *it, const sf_client_minute *ctx, float *row)
+static void to_http_context(const sf_client_minute *c, sf_http_context *out)
 {
-    sf_features_from_record(&it->rec, NULL, 0, row);
-    row[SF_HF_CTX_CLIENT_RATE] = (float)ctx->requests;
-    row[SF_HF_CTX_CLIENT_ERROR_RATIO] = (float)ctx->error_ratio;
-    row[SF_HF_CTX_CLIENT_DISTINCT_PATHS] = (float)ctx->distinct_paths;
+    out->client_rate_1m = (float)c->requests;
+    out->client_error_ratio_1m = (float)c->error_ratio;
+    out->client_distinct_paths_1m = (float)c->distinct_paths;
 }
 
 static void observe(sf_client_table *t, const sf_ingest_item *it, sf_client_minute *ctx)
@@ -181,45 +186,64 @@ static int by_time(const void *a, const void *b, void *arg)
     return (x > y) - (x < y);
 }
 
-int sf_items_feature_rows(const sf_ingest_item *items, size_t n, float *rows)
+struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
+                                       const sf_model_train_options *opts, char *err,
+                                       size_t err_size)
 {
     size_t *order = malloc((n ? n : 1) * sizeof *order);
+    const sf_record **records = malloc((n ? n : 1) * sizeof *records);
+    sf_http_context *contexts = malloc((n ? n : 1) * sizeof *contexts);
     sf_client_table *clients = sf_client_table_new(65536);
-    if (!order || !clients) {
-        free(order);
-        sf_client_table_free(clients);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
-    qsort_r(order, n, sizeof *order, by_time, (void *)items);
-    for (size_t k = 0; k < n; k++) {
-        sf_client_minute ctx;
-        observe(clients, &items[order[k]], &ctx);
-        sf_item_features(&items[order[k]], &ctx, rows + order[k] * SF_HTTP_FEATURE_COUNT);
+    sf_iforest *model = NULL;
+    if (order && records && contexts && clients) {
+        for (size_t i = 0; i < n; i++) {
+            order[i] = i;
+            records[i] = &items[i].rec;
+        }
+        qsort_r(order, n, sizeof *order, by_time, (void *)items);
+        for (size_t k = 0; k < n; k++) { /* context as the live detectors would have seen it */
+            sf_client_minute c;
+            observe(clients, &items[order[k]], &c);
+            to_http_context(&c, &contexts[order[k]]);
+        }
+        model = sf_model_train_http(records, n, contexts, NULL, opts, err, err_size);
+    } else {
+        snprintf(err, err_size, "out of memory for %zu training records", n);
     }
     sf_client_table_free(clients);
+    free(contexts);
+    free(records);
     free(order);
-    return 0;
+    return model;
 }
+
+#define MODEL_ROW_STACK 256
 
 static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
 {
-    float row[SF_HTTP_FEATURE_COUNT];
-    sf_item_features(it, ctx, row);
+    float base[SF_HTTP_FEATURE_COUNT], stack_row[MODEL_ROW_STACK];
+    sf_features_from_record(&it->rec, NULL, 0, base); /* for the payload indicators */
     verdict v = {0};
-    check_behaviour(&d->limits, ctx, it, row, &v);
+    check_behaviour(&d->limits, ctx, it, base, &v);
     check_rules(&d->limits, &it->rec, &v);
+    const struct sf_iforest *model = d->model;
+    float *row = NULL;
     double score = -1;
-    if (d->model) {
-        score = sf_if_score(d->model, row);
-        it->model_version = d->model_version;
-        if (score >= d->model->threshold) {
-            add_model_reasons(d->model, row, &v);
-            if (!v.type) {
-                v.type = "pattern_anomaly";
-                v.severity = score >= d->model->threshold + 0.1 ? "high" : "medium";
-                v.detector = "isolation_forest";
+    if (model) {
+        row = model->n_features <= MODEL_ROW_STACK ? stack_row
+                                                   : malloc(model->n_features * sizeof *row);
+        sf_http_context hc;
+        to_http_context(ctx, &hc);
+        if (row && sf_model_features(model, &it->rec, NULL, 0, &hc, row) == 0) {
+            score = sf_if_score(model, row);
+            it->model_version = d->model_version;
+            if (score >= model->threshold) {
+                add_model_reasons(model, row, &v);
+                if (!v.type) {
+                    v.type = "pattern_anomaly";
+                    v.severity = score >= model->threshold + 0.1 ? "high" : "medium";
+                    v.detector = "isolation_forest";
+                }
             }
         }
     }
@@ -230,11 +254,13 @@ static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minu
         it->severity = v.severity;
         it->detector = v.detector;
         it->reasons = v.reasons;
-        it->features = features_json(row);
+        it->features = features_json(score >= 0 ? model : NULL, row, base);
     } else {
         it->anomaly_type = "normal";
         json_decref(v.reasons);
     }
+    if (row != stack_row)
+        free(row);
 }
 
 void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n)

@@ -43,12 +43,13 @@ void sf_detector_limits_default(sf_detector_limits *l);
 void sf_detectors_set_model(sf_detectors *d, struct sf_iforest *model, int version);
 int sf_detectors_model_version(sf_detectors *d);
 
-/* The feature row (SF_HTTP_FEATURE_COUNT floats) of an item given its client context. */
-void sf_item_features(const sf_ingest_item *it, const sf_client_minute *ctx, float *row);
-/* Feature rows for training: client context computed afresh over items in time order,
- * as the live detectors would have seen them. rows holds n * SF_HTTP_FEATURE_COUNT.
- * Returns 0 or -1 (out of memory). */
-int sf_items_feature_rows(const sf_ingest_item *items, size_t n, float *rows);
+struct sf_model_train_options;
+/* Trains an HTTP model on items (normal traffic), with each record's client context
+ * computed afresh in time order, as the live detectors would have seen it. NULL with err
+ * set on failure. */
+struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
+                                       const struct sf_model_train_options *opts, char *err,
+                                       size_t err_size);
 
 /* Scores items[0..n) of one job: fills score, anomaly fields, reasons and features. */
 void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n);

@@ -46,8 +46,9 @@ static void set_state(sf_model_manager *m, const char *state, const char *error)
 static sf_iforest *load_checked(const void *bytes, size_t len, char *err, size_t err_size)
 {
     sf_iforest *model = sf_model_load_buffer(bytes, len, err, err_size);
-    if (model && sf_model_check_schema(model, SF_HTTP_SCHEMA_VERSION, sf_http_schema_hash(), err,
-                                       err_size)) {
+    if (model && model->schema_version != SF_HTTP_SCHEMA_VERSION) {
+        snprintf(err, err_size, "model has feature schema %u, this collector uses %u",
+                 model->schema_version, SF_HTTP_SCHEMA_VERSION);
         sf_if_free(model);
         return NULL;
     }
@@ -172,28 +173,24 @@ static sf_iforest *train_from_rows(sf_model_manager *m, PGresult *r, char *err, 
 {
     size_t n = (size_t)PQntuples(r);
     sf_ingest_item *items = calloc(n, sizeof *items);
-    float *rows = malloc(n * SF_HTTP_FEATURE_COUNT * sizeof *rows);
     sf_iforest *model = NULL;
-    if (items && rows) {
+    if (items) {
         for (size_t i = 0; i < n; i++)
             row_to_item(r, (int)i, &items[i]);
-        if (sf_items_feature_rows(items, n, rows) == 0) {
-            sf_model_train_options opts;
-            sf_model_train_options_default(&opts);
-            opts.forest.n_trees = (uint32_t)m->cfg.trees;
-            opts.forest.sample_size = (uint32_t)m->cfg.sample_size;
-            opts.forest.seed = (uint64_t)sf_now_us();
-            opts.contamination = m->cfg.contamination;
-            model = sf_model_train(rows, n, sf_http_feature_names, SF_HTTP_FEATURE_COUNT,
-                                   SF_HTTP_SCHEMA_VERSION, &opts, err, err_size);
-        }
+        sf_model_train_options opts;
+        sf_model_train_options_default(&opts);
+        opts.forest.n_trees = (uint32_t)m->cfg.trees;
+        opts.forest.sample_size = (uint32_t)m->cfg.sample_size;
+        opts.forest.seed = (uint64_t)sf_now_us();
+        opts.forest.range_extension = SF_HTTP_RANGE_EXTENSION;
+        opts.contamination = m->cfg.contamination;
+        model = sf_train_from_items(items, n, &opts, err, err_size);
+        for (size_t i = 0; i < n; i++)
+            sf_ingest_item_clear(&items[i]);
+        free(items);
     } else {
         snprintf(err, err_size, "out of memory for %zu training rows", n);
     }
-    for (size_t i = 0; items && i < n; i++)
-        sf_ingest_item_clear(&items[i]);
-    free(items);
-    free(rows);
     return model;
 }
 

@@ -37,23 +37,19 @@ int main(int argc, char **argv)
         return 2;
     }
     sf_ingest_item *items = calloc(STARTER_ROWS, sizeof *items);
-    float *rows = malloc((size_t)STARTER_ROWS * SF_HTTP_FEATURE_COUNT * sizeof *rows);
-    if (!items || !rows)
+    if (!items)
         return 1;
     sf_starter_traffic(items, STARTER_ROWS, STARTER_SEED, STARTER_END_US);
-    if (sf_items_feature_rows(items, STARTER_ROWS, rows))
-        return 1;
     sf_model_train_options opts;
     sf_model_train_options_default(&opts);
     opts.forest.seed = STARTER_SEED;
     opts.forest.trained_at_us = STARTER_END_US;
+    opts.forest.range_extension = SF_HTTP_RANGE_EXTENSION;
     /* Real traffic always differs from synthetic: the starter flags only what is far
      * outside it, until a model trained on real traffic replaces it. */
     opts.contamination = 0.001;
     char err[256];
-    sf_iforest *model = sf_model_train(rows, STARTER_ROWS, sf_http_feature_names,
-                                       SF_HTTP_FEATURE_COUNT, SF_HTTP_SCHEMA_VERSION, &opts, err,
-                                       sizeof err);
+    sf_iforest *model = sf_train_from_items(items, STARTER_ROWS, &opts, err, sizeof err);
     unsigned char *bytes = NULL;
     size_t len = 0;
     if (!model || sf_model_serialize(model, &bytes, &len, err, sizeof err)) {
@@ -64,7 +60,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < STARTER_ROWS; i++)
         sf_ingest_item_clear(&items[i]);
     free(items);
-    free(rows);
     free(bytes);
     sf_if_free(model);
     return rc ? 1 : 0;
