@@ -5,7 +5,7 @@
 # against the generator's truth, and a threshold that moves precision and recall.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/collector_api_lib.bash"
-start_collector
+start_collector --allow-anonymous-ingest
 
 run_checks "demo and model-metrics checks" <<'EOF'
 import datetime

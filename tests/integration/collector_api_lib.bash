@@ -1,5 +1,5 @@
 # Shared steps of the collector API tests (collector_api_*.sh; not a test itself): start a
-# collector on a free port with anonymous loopback ingest, run a Python check script
+# collector on a free port, run a Python check script
 # against it (collector_api_lib.py), stop it and check that its log is clean. Source it
 # after lib.bash.
 port=$(free_port)
@@ -7,7 +7,7 @@ base="http://127.0.0.1:$port"
 
 start_collector() { # extra collector options...
   "$SF_BIN/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" \
-    --allow-anonymous-ingest "$@" >>"$scratch/collector.log" 2>&1 &
+    "$@" >>"$scratch/collector.log" 2>&1 &
   pid=$!
   cleanup_hooks+=("kill -9 $pid 2>/dev/null")
   check "collector starts" wait_http "$base/api/health" 120

@@ -1,10 +1,10 @@
 # Read API against a real collector and PostgreSQL: GET /api/metrics (rollups, buckets,
-# percentiles, windows, filters) and GET /api/anomalies with resolve and label —
+# percentiles, windows, filters), GET /api/endpoints, and GET /api/anomalies with resolve and label —
 # defaults, limits (422 naming the parameter), shapes, ordering, pagination, and the
 # reference's acceptance cases (reference-system.md §13, test_metrics/test_anomalies).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/collector_api_lib.bash"
-start_collector
+start_collector --allow-anonymous-ingest
 
 run_checks "read API checks" <<'EOF'
 import datetime
@@ -97,6 +97,31 @@ check("metrics: unknown bucket", is_422_for(get("/api/metrics", bucket="2m"), "q
 check("metrics: bad start_time", is_422_for(get("/api/metrics", start_time="yesterday"), "query", "start_time"))
 check("metrics: bad end_time", is_422_for(get("/api/metrics", end_time="2026-13-01T00:00:00Z"), "query", "end_time"))
 check("metrics: empty endpoint", is_422_for(get("/api/metrics", endpoint=""), "query", "endpoint"))
+
+# --- GET /api/endpoints over the same rollups ---
+s, _, d = get("/api/endpoints")
+eps = d["endpoints"]
+check("endpoints: 200 with rows and total", s == 200 and d["total"] == len(eps) >= 2)
+check("endpoints: busiest first", [e["requests"] for e in eps] == sorted((e["requests"] for e in eps), reverse=True))
+u = [e for e in eps if e["endpoint"] == "/api/users/{id}" and e["method"] == "GET"]
+check("endpoints: one row per route template and method", len(u) == 1)
+u = u[0]
+check("endpoints: shape", set(u) >= {"endpoint", "method", "requests", "rps", "avg_response_time_ms",
+      "p50_response_time_ms", "p95_response_time_ms", "p99_response_time_ms", "error_rate",
+      "anomalies", "first_seen", "last_seen"})
+check("endpoints: counts and rates", u["requests"] == 100 and u["errors"] == 15 and
+      u["server_errors"] == 5 and abs(u["error_rate"] - 0.15) < 1e-9 and
+      abs(u["server_error_rate"] - 0.05) < 1e-9 and u["anomalies"] >= 5)
+check("endpoints: percentiles within 5 %", abs(u["p50_response_time_ms"] - 50) <= 2.5 and
+      abs(u["p95_response_time_ms"] - 95) <= 4.75 and abs(u["p99_response_time_ms"] - 99) <= 4.95)
+check("endpoints: rps over the window", abs(u["rps"] - 100 / (86400 + 60)) < 1e-6)
+check("endpoints: first and last seen", parse_time(u["first_seen"]) == t0 == parse_time(u["last_seen"]))
+s, _, d = get("/api/endpoints", limit=1)
+check("endpoints: limit", s == 200 and len(d["endpoints"]) == 1 and d["total"] >= 2)
+s, _, d = get("/api/endpoints", start_time=iso(now - datetime.timedelta(days=3)))
+check("endpoints: window", s == 200 and sum(e["requests"] for e in d["endpoints"]) == len(recs))
+check("endpoints: limit=0 -> 422", is_422_for(get("/api/endpoints", limit=0), "query", "limit"))
+check("endpoints: bad end_time -> 422", is_422_for(get("/api/endpoints", end_time="soon"), "query", "end_time"))
 
 # --- anomalies: 15 server errors at distinct times plus what the detectors found above ---
 base_anoms = ans["anomalies"]

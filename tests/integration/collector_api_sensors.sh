@@ -1,0 +1,86 @@
+# Sensors against a real collector and PostgreSQL, with ingest tokens enforced (no
+# anonymous ingest): POST /api/sensors makes a token (shown once), heartbeats need one,
+# are validated and upserted, and GET /api/sensors and /api/health show the sensor.
+source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/collector_api_lib.bash"
+start_collector
+
+run_checks "sensor checks" <<'EOF'
+import time
+from collector_api_lib import *
+
+s, _, d = get("/api/sensors")
+check("no sensors yet", s == 200 and d == {"sensors": [], "total": 0})
+beat = {"sensor_id": "edge-1", "hostname": "web-01", "interface": "eth0", "version": "0.1.0",
+        "stats": {"packets": 1000, "kernel_drops": 3, "interface_drops": 1,
+                  "capture_loss_pct": 0.25, "flows": 40, "transactions": 900,
+                  "parse_errors": 2, "tcp_gaps": 5, "spooled_bytes": 0, "records_sent": 880}}
+s, h, d = post("/api/sensors/heartbeat", beat)
+check("heartbeat without a token: 401", s == 401 and d == {"detail": "Not authenticated"}
+      and h.get("WWW-Authenticate") == "Bearer")
+
+# a token for the sensor
+s, _, d = post("/api/sensors", {"name": "edge-1"})
+check("POST /api/sensors: 201 with the token", s == 201 and d["name"] == "edge-1" and
+      d["token"].startswith("sfi_") and len(d["token"]) >= 40)
+token = d["token"]
+s, _, d = post("/api/sensors", {"name": "edge-1"})
+check("same name again: 409", s == 409)
+check("bad name: 422", is_422_for(post("/api/sensors", {"name": "a b"}), "body", "name"))
+check("no name: 422", is_422_for(post("/api/sensors", {}), "body", "name"))
+check("not JSON: 422", post("/api/sensors", raw=b"name=x")[0] == 422)
+
+auth = {"Authorization": "Bearer " + token}
+for _ in range(50):  # the collector reloads token hashes every few seconds
+    s, _, d = call("POST", "/api/sensors/heartbeat", body=beat, headers=auth)
+    if s == 200:
+        break
+    time.sleep(0.2)
+check("heartbeat with the token", s == 200 and d["sensor_id"] == "edge-1")
+s, _, d = call("POST", "/api/sensors/heartbeat", body=beat, headers={"Authorization": "Bearer sfi_wrong"})
+check("wrong token: 401", s == 401 and d == {"detail": "Invalid authentication credentials"})
+
+def beat_with(**changes):
+    b = dict(beat)
+    b.update(changes)
+    return call("POST", "/api/sensors/heartbeat", body=b, headers=auth)
+
+check("heartbeat: sensor_id missing", is_422_for(beat_with(sensor_id=None), "body", "sensor_id"))
+check("heartbeat: sensor_id not a string", is_422_for(beat_with(sensor_id=5), "body", "sensor_id"))
+check("heartbeat: sensor_id too long", is_422_for(beat_with(sensor_id="x" * 300), "body", "sensor_id"))
+check("heartbeat: stats not an object", is_422_for(beat_with(stats=[1, 2]), "body", "stats"))
+check("heartbeat: malformed JSON", call("POST", "/api/sensors/heartbeat", raw=b"{", headers=auth)[0] == 422)
+check("heartbeat: deep nesting refused", call("POST", "/api/sensors/heartbeat",
+      raw=b'{"sensor_id":"n","stats":' + b'{"a":' * 40 + b'1' + b'}' * 41, headers=auth)[0] == 422)
+
+s, _, d = get("/api/sensors")
+check("one sensor listed", s == 200 and d["total"] == 1)
+e = d["sensors"][0]
+check("sensor fields", e["id"] == "edge-1" and e["hostname"] == "web-01" and e["interface"] == "eth0"
+      and e["version"] == "0.1.0" and e["online"] is True and e["last_seen"].endswith("Z"))
+check("sensor counters", e["packets"] == 1000 and e["kernel_drops"] == 3 and e["interface_drops"] == 1
+      and e["capture_loss_pct"] == 0.25 and e["flows"] == 40 and e["transactions"] == 900
+      and e["parse_errors"] == 2 and e["gaps"] == 5 and e["spooled_bytes"] == 0)
+first_seen, last_seen = e["first_seen"], e["last_seen"]
+
+time.sleep(0.05)
+s, _, _ = beat_with(stats={"packets": "lots", "flows": 41}, hostname="web-02")
+s, _, d = get("/api/sensors")
+e = d["sensors"][0]
+check("next heartbeat replaces stats; junk values show as null", e["packets"] is None and
+      e["flows"] == 41 and e["hostname"] == "web-02" and e["first_seen"] == first_seen and
+      e["last_seen"] > last_seen)
+s, _, _ = beat_with(sensor_id="edge-2'; DROP TABLE sensors; --", stats=None)
+s, _, d = get("/api/sensors")
+check("SQL text in a sensor id is only text", s == 200 and d["total"] == 2 and
+      "edge-2'; DROP TABLE sensors; --" in [x["id"] for x in d["sensors"]])
+s, _, d = get("/api/health")
+check("health counts live sensors", d["sensors"] == 2)
+
+# the token also ingests
+ans = ingest([record("/api/x", utcnow())], sensor="edge-1", headers=auth)
+check("ingest with the sensor's token", ans["accepted"] == 1)
+finish()
+EOF
+stop_collector
+finish
