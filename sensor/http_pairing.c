@@ -150,11 +150,21 @@ void sf_txn_emit_orphan(sf_http_conn *c, sf_txn *t)
     sf_txn_free(c->eng, t);
 }
 
+static bool answering(const sf_http_conn *c, const sf_txn *t)
+{
+    for (int i = 0; i < 2; i++)
+        if (!c->side[i].is_request && c->side[i].in_message && c->side[i].txn == t)
+            return true;
+    return false;
+}
+
 unsigned sf_txn_expire(sf_http_conn *c, int64_t deadline_us)
 {
     unsigned n = 0;
     while (c->head && (c->head->lost || c->head->req_first_us <= deadline_us)) {
         sf_txn *t = c->head;
+        if (deadline_us != INT64_MAX && answering(c, t))
+            break;               /* a slow (streaming) response is under way: not unanswered */
         if (!t->lost) {
             t->flags |= SF_FLAG_NO_RESPONSE;
             n++;

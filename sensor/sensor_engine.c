@@ -211,6 +211,9 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
             return;
     }
     sf_flow_touch(&e->flows, f, pkt->ts_us);
+    /* The sweep only visits idle connections; a busy one checks its oldest request here. */
+    if (f->http && f->http->head && f->http->head->req_first_us + e->lim.request_timeout_us < pkt->ts_us)
+        sf_txn_expire(f->http, pkt->ts_us - e->lim.request_timeout_us);
     e->stats.tcp_segments++;
     e->stats.tcp_payload_bytes += pkt->payload_len;
     if (f->ignored && !e->dump)

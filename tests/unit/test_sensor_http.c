@@ -152,6 +152,20 @@ static void test_header_cap_and_unanswered(void)
     finish();
 }
 
+static void test_request_timeout(void)
+{
+    start();
+    say(0, "GET /slow HTTP/1.1\r\n\r\n");
+    now += 61 * 1000000LL;                         /* a minute later, only ACKs */
+    send_pkt(1, SF_TCP_ACK, "", 0);
+    now += 2 * 1000000LL;
+    send_pkt(1, SF_TCP_ACK, "", 0);
+    CU_ASSERT_EQUAL_FATAL(nrecs, 1);               /* reported before the end of input */
+    CU_ASSERT(recs[0].flags & SF_FLAG_NO_RESPONSE);
+    CU_ASSERT_STRING_EQUAL(recs[0].path, "/slow");
+    finish();
+}
+
 void sf_test_register_sensor_http(void)
 {
     CU_pSuite s = CU_add_suite("sensor_http", NULL, NULL);
@@ -159,4 +173,5 @@ void sf_test_register_sensor_http(void)
     CU_add_test(s, "pipelining with HEAD, 100-continue and 304", test_pipelining_head_and_interim);
     CU_add_test(s, "gap inside a known-length body", test_gap_in_body_keeps_transaction);
     CU_add_test(s, "header cap and unanswered request", test_header_cap_and_unanswered);
+    CU_add_test(s, "unanswered request timeout", test_request_timeout);
 }
