@@ -10,7 +10,9 @@
  *              feature row (model->n_features floats) for a request: the HTTP features,
  *              the model's request-profile features and the per-client context
  *   score      sf_if_score(model, row) >= model->threshold  -> anomaly
- *   explain    sf_if_reasons(model, row, reasons, 3)        (reasons.h)
+ *   explain    sf_model_reasons(model, rec, body, body_len, row, reasons, 3): the
+ *              strongest features as sentences, profile findings naming the parameter
+ *              and character (reasons.h has sf_if_reasons for any model)
  *   free       sf_if_free(model)
  *
  * A loaded model is immutable: score and explain from any number of threads; swap models
@@ -53,6 +55,12 @@ sf_iforest *sf_model_train_http(const sf_record *const *records, size_t n,
                                 const sf_http_context *contexts, const char *features,
                                 const sf_model_train_options *opts, char *err,
                                 size_t err_size);
+
+/* sf_if_reasons (reasons.h), with the text of a "profile." reason replaced by what the
+ * request profile found (route, parameter, character or length). Thread-safe. */
+size_t sf_model_reasons(const sf_iforest *model, const sf_record *rec, const char *body,
+                        size_t body_len, const float *row, sf_reason *reasons,
+                        size_t max_reasons);
 
 /* Maps an HTTP model's features onto the HTTP schema (done by sf_model_train and the
  * loaders for schema_version SF_HTTP_SCHEMA_VERSION). -1 with err naming an unknown

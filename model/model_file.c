@@ -66,7 +66,8 @@ static size_t serialized_size(const sf_iforest *m)
     size += 4 + 8;
     for (uint32_t i = 0; m->profile && i < m->profile->capacity; i++)
         if (m->profile->slots[i].key)
-            size += 2 + m->profile->slots[i].key_len + 8 + 1 + (m->profile->slots[i].bytes ? 512 : 0);
+            size += 2 + m->profile->slots[i].key_len + 8 + 1 +
+                    (m->profile->slots[i].bytes ? 512 : 0);
     size += 4 * ((size_t)m->n_trees + 1) + 16 * (size_t)m->n_nodes + 4;
     return size;
 }

@@ -90,3 +90,20 @@ int sf_model_features(const sf_iforest *model, const sf_record *rec, const char 
         row[f] = full[model->http_index[f]];
     return 0;
 }
+
+size_t sf_model_reasons(const sf_iforest *model, const sf_record *rec, const char *body,
+                        size_t body_len, const float *row, sf_reason *reasons,
+                        size_t max_reasons)
+{
+    size_t n = sf_if_reasons(model, row, reasons, max_reasons);
+    for (size_t i = 0; i < n && model->profile; i++) {
+        if (strncmp(model->feature_names[reasons[i].feature], "profile.", 8) != 0)
+            continue;
+        float features[SF_PROFILE_FEATURE_COUNT];
+        sf_profile_detail detail;
+        sf_profile_describe(model->profile, rec, body, body_len, features, &detail);
+        sf_profile_detail_text(&detail, reasons[i].text, sizeof reasons[i].text);
+        break; /* one profile reason says it all */
+    }
+    return n;
+}

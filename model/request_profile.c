@@ -4,6 +4,7 @@
 #include "model/features_http.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,6 +191,9 @@ typedef struct param_walk {
     key_buf route;
     uint32_t route_count;        /* describing: requests seen on this route */
     float *out;
+    sf_profile_detail *detail;   /* describing, optional: the strongest single finding */
+    const unsigned char *name;   /* the parameter being described */
+    size_t name_len;
     int failed;
 } param_walk;
 
@@ -225,18 +229,38 @@ static void raise_to(float *slot, float value)
         *slot = value;
 }
 
+/* Keeps the strongest finding (in bits) for the reason text. */
+static void note(param_walk *w, int kind, float bits, int byte, size_t length, size_t longest)
+{
+    sf_profile_detail *d = w->detail;
+    if (!d || bits <= d->bits)
+        return;
+    d->kind = kind;
+    d->bits = bits;
+    d->byte = byte;
+    d->length = length;
+    d->longest = longest;
+    snprintf(d->name, sizeof d->name, "%.*s", (int)w->name_len, (const char *)w->name);
+}
+
 static void describe_param(param_walk *w, const sf_profile_entry *e,
                            const unsigned char *value, size_t kept, size_t full)
 {
-    raise_to(&w->out[SF_PF_NAME_RARITY], rarity(e ? e->count : 0, w->route_count));
+    float name_bits = rarity(e ? e->count : 0, w->route_count);
+    raise_to(&w->out[SF_PF_NAME_RARITY], name_bits);
+    note(w, SF_PF_NAME_RARITY, name_bits, -1, 0, 0);
     if (!e)
         return;
     /* Counts saturate at 65535, so compare against at most that many values. */
     double values = e->count < UINT16_MAX ? e->count : UINT16_MAX;
-    for (size_t i = 0; i < kept; i++)
-        raise_to(&w->out[SF_PF_BYTE_RARITY], rarity(e->bytes[value[i]], values));
-    raise_to(&w->out[SF_PF_LENGTH_RATIO],
-             (float)log2(((double)full + 1.0) / ((double)e->max_len + 1.0)));
+    for (size_t i = 0; i < kept; i++) {
+        float bits = rarity(e->bytes[value[i]], values);
+        raise_to(&w->out[SF_PF_BYTE_RARITY], bits);
+        note(w, SF_PF_BYTE_RARITY, bits, value[i], 0, 0);
+    }
+    float ratio = (float)log2(((double)full + 1.0) / ((double)e->max_len + 1.0));
+    raise_to(&w->out[SF_PF_LENGTH_RATIO], ratio);
+    note(w, SF_PF_LENGTH_RATIO, ratio, -1, full, e->max_len);
 }
 
 /* One "name=value" item. */
@@ -250,6 +274,8 @@ static void visit_param(param_walk *w, const char *item, size_t len)
     size_t name_kept = name_full < sizeof name ? name_full : sizeof name;
     size_t value_kept = value_full < sizeof value ? value_full : sizeof value;
     key_buf k = w->route;
+    w->name = name;
+    w->name_len = name_kept;
     key_append(&k, "\x1f", 1);
     k.text[0] = 'a';
     key_append(&k, (const char *)name, name_kept);
@@ -302,7 +328,15 @@ int sf_profile_learn(sf_profile *profile, const sf_record *rec, const char *body
 void sf_profile_features(const sf_profile *profile, const sf_record *rec, const char *body,
                          size_t body_len, float *out)
 {
-    param_walk w = {.describe = profile, .out = out};
+    sf_profile_describe(profile, rec, body, body_len, out, NULL);
+}
+
+void sf_profile_describe(const sf_profile *profile, const sf_record *rec, const char *body,
+                         size_t body_len, float *out, sf_profile_detail *detail)
+{
+    param_walk w = {.describe = profile, .out = out, .detail = detail};
+    if (detail)
+        memset(detail, 0, sizeof *detail);
     const char *path, *query;
     size_t path_len, query_len;
     sf_request_target(rec, &path, &path_len, &query, &query_len);
@@ -310,6 +344,12 @@ void sf_profile_features(const sf_profile *profile, const sf_record *rec, const 
     const sf_profile_entry *route = sf_profile_find(profile, w.route.text, w.route.len);
     w.route_count = route ? route->count : 0;
     out[SF_PF_ROUTE_NOVELTY] = route ? 0.0f : (float)log2((double)profile->requests + 2.0);
+    if (detail && !route) {
+        detail->kind = SF_PF_ROUTE_NOVELTY;
+        detail->bits = out[SF_PF_ROUTE_NOVELTY];
+        snprintf(detail->name, sizeof detail->name, "%.*s", (int)(w.route.len - 1),
+                 w.route.text + 1);
+    }
     out[SF_PF_NAME_RARITY] = 0.0f;
     out[SF_PF_BYTE_RARITY] = 0.0f;
     /* No parameter at all: length ratio of an empty value against nothing. */
@@ -330,4 +370,38 @@ unsigned sf_profile_half_of(size_t i)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return (unsigned)((z ^ (z >> 31)) & 1);
+}
+
+/* One printable form of a byte for a message: 'x', or \xNN. */
+static void byte_text(int byte, char out[8])
+{
+    if (byte > ' ' && byte < 0x7f)
+        snprintf(out, 8, "'%c'", byte);
+    else
+        snprintf(out, 8, "\\x%02x", byte & 0xff);
+}
+
+void sf_profile_detail_text(const sf_profile_detail *d, char *out, size_t out_size)
+{
+    char b[8];
+    switch (d->kind) {
+    case SF_PF_ROUTE_NOVELTY:
+        snprintf(out, out_size, "route %s never seen in training", d->name);
+        break;
+    case SF_PF_NAME_RARITY:
+        snprintf(out, out_size, "parameter '%s' %s on this route (%.1f bits)", d->name,
+                 d->bits >= 8 ? "never or almost never seen" : "rarely seen", d->bits);
+        break;
+    case SF_PF_BYTE_RARITY:
+        byte_text(d->byte, b);
+        snprintf(out, out_size, "parameter '%s' contains %s, %s in its values (%.1f bits)",
+                 d->name, b, d->bits >= 8 ? "never or almost never seen" : "rare", d->bits);
+        break;
+    case SF_PF_LENGTH_RATIO:
+        snprintf(out, out_size, "parameter '%s' is %zu bytes long, longest seen %zu", d->name,
+                 d->length, d->longest);
+        break;
+    default:
+        snprintf(out, out_size, "nothing new compared with training traffic");
+    }
 }

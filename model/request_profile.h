@@ -64,6 +64,21 @@ int sf_profile_learn(sf_profile *profile, const sf_record *rec, const char *body
 void sf_profile_features(const sf_profile *profile, const sf_record *rec, const char *body,
                          size_t body_len, float *out);
 
+/* The single strongest finding behind the features, for a reason text. */
+typedef struct sf_profile_detail {
+    int kind;           /* SF_PF_ROUTE_NOVELTY, _NAME_RARITY, _BYTE_RARITY, _LENGTH_RATIO */
+    float bits;         /* its size (log2 ratio for the length) */
+    char name[64];      /* the parameter (the route for ROUTE_NOVELTY) */
+    int byte;           /* BYTE_RARITY: the byte */
+    size_t length, longest; /* LENGTH_RATIO: the value's length, the longest seen */
+} sf_profile_detail;
+
+/* sf_profile_features, also filling *detail (may be NULL). */
+void sf_profile_describe(const sf_profile *profile, const sf_record *rec, const char *body,
+                         size_t body_len, float *out, sf_profile_detail *detail);
+/* "parameter 'login' contains ',', never or almost never seen in its values (15.1 bits)". */
+void sf_profile_detail_text(const sf_profile_detail *detail, char *out, size_t out_size);
+
 /* Cross-fitting for training rows: request i of a training set goes to half
  * sf_profile_half_of(i) (0 or 1) and gets its profile features from the other half's
  * profile, so the rows show how often normal traffic itself has something new (features

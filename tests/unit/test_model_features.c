@@ -243,8 +243,9 @@ static void test_train_http_from_records(void)
     CU_ASSERT(sf_if_score(m, row) >= m->threshold);
     CU_ASSERT(sf_if_score(m, row) > normal_score + 0.1);
     sf_reason reasons[3];
-    CU_ASSERT_FATAL(sf_if_reasons(m, row, reasons, 3) >= 1);
+    CU_ASSERT_FATAL(sf_model_reasons(m, &r, NULL, 0, row, reasons, 3) >= 1);
     CU_ASSERT_EQUAL(reasons[0].feature, surprise);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reasons[0].text, "parameter 'q' contains "));
     sf_record_clear(&r);
     sf_if_free(m);
     for (int i = 0; i < N; i++)
