@@ -1,6 +1,7 @@
 /* Connection table: chained hash on a direction-independent hash of the two
- * endpoints, plus an intrusive LRU list. Size is fixed at start (a power of two at
- * least the flow budget), so there is no rehash pause under load. */
+ * endpoints, plus an intrusive LRU list. The bucket array starts small (it stays in
+ * cache) and doubles when there are more flows than buckets, up to the flow budget:
+ * a rehash costs a few milliseconds at a million flows and happens twenty times at most. */
 #include "sensor/flow_table.h"
 
 #include <stdlib.h>
@@ -29,10 +30,7 @@ uint32_t sf_flow_hash(uint8_t family, const uint8_t *a, uint16_t pa, const uint8
 int sf_flow_table_init(sf_flow_table *t, uint32_t max_flows)
 {
     memset(t, 0, sizeof *t);
-    /* About two flows per bucket when full: a smaller array stays in cache. */
-    uint32_t size = 1024;
-    while (size < max_flows / 2 && size < (1u << 30))
-        size <<= 1;
+    uint32_t size = 4096;
     t->buckets = calloc(size, sizeof *t->buckets);
     if (!t->buckets)
         return -1;
@@ -98,9 +96,28 @@ static void lru_push_head(sf_flow_table *t, sf_flow *f)
         t->lru_tail = f;
 }
 
+static void grow(sf_flow_table *t)
+{
+    uint32_t size = (t->mask + 1) * 2;
+    sf_flow **b = calloc(size, sizeof *b);
+    if (!b)
+        return;                  /* keep the longer chains */
+    for (uint32_t i = 0; i <= t->mask; i++)
+        for (sf_flow *f = t->buckets[i], *next; f; f = next) {
+            next = f->hash_next;
+            f->hash_next = b[f->hash & (size - 1)];
+            b[f->hash & (size - 1)] = f;
+        }
+    free(t->buckets);
+    t->buckets = b;
+    t->mask = size - 1;
+}
+
 sf_flow *sf_flow_insert(sf_flow_table *t, uint8_t family, const uint8_t *src, uint16_t sport,
                         const uint8_t *dst, uint16_t dport, int64_t now_us)
 {
+    if (t->count > t->mask && t->mask + 1 < t->max_flows && t->mask < (1u << 29))
+        grow(t);
     sf_flow *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;

@@ -32,6 +32,7 @@ struct sf_pcap_file {
     int nifs;
     uint8_t *buf;
     size_t cap;
+    char *iobuf;             /* stdio buffer (glibc ignores the size without one) */
 };
 
 static uint32_t rd32(const sf_pcap_file *f, const uint8_t *p)
@@ -119,7 +120,9 @@ sf_pcap_file *sf_pcap_open_stream(FILE *in, int own, char *err, size_t err_size)
     }
     f->in = in;
     f->own = own;
-    setvbuf(in, NULL, _IOFBF, 1 << 20);   /* few large reads: syscalls cost more than copies */
+    f->iobuf = malloc(1 << 20);             /* few large reads: syscalls cost more than copies */
+    if (f->iobuf)
+        setvbuf(in, f->iobuf, _IOFBF, 1 << 20);
     uint8_t m[4];
     if (fread(m, 1, 4, in) != 4) {
         fail(err, err_size, "empty or truncated file");
@@ -163,6 +166,9 @@ void sf_pcap_close(sf_pcap_file *f)
         return;
     if (f->own && f->in)
         fclose(f->in);
+    else if (f->in && f->iobuf)
+        setvbuf(f->in, NULL, _IONBF, 0);    /* the stream outlives our buffer */
+    free(f->iobuf);
     free(f->buf);
     free(f);
 }

@@ -17,13 +17,17 @@ files=()
 for _ in $(seq "$repeat"); do files+=("$file"); done
 cat "$file" >/dev/null   # into the page cache
 
-timed() { # out-prefix command...: wall seconds and peak RSS (KiB) of one command
+# Rates use CPU seconds (user + system) of the measured command and its children: on a
+# shared machine wall time measures the neighbours. Wall seconds are shown too.
+timed() { # out-prefix command...: "cpu_seconds peak_RSS_KiB wall_seconds" in out.time
   local out=$1; shift
-  /usr/bin/time -f '%e %M' -o "$out.time" "$@" >"$out.out" 2>"$out.err"
+  /usr/bin/time -f '%U %S %M %e' -o "$out.raw" "$@" >"$out.out" 2>"$out.err"
+  awk '{ printf "%.3f %s %s\n", $1 + $2, $3, $4 }' "$out.raw" >"$out.time"
 }
 
 timed "$work/floor" "$work/floor" "${files[@]}"
-read -r _ fpkts _ fsec _ <"$work/floor.out"
+read -r _ fpkts _ _ _ <"$work/floor.out"
+fsec=$(cut -d' ' -f1 "$work/floor.time")
 # One sensor process per copy: reading the same file twice in one process would look
 # like one long connection replayed (retransmissions), not like new traffic.
 for w in 1 2; do
@@ -42,7 +46,7 @@ else
 fi
 
 stat() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
-printf '%-22s %12s %12s %12s %12s %12s %10s\n' tool packets/s requests/s x_floor_pkts x_tshark_req seconds peak_RSS_MiB
+printf '%-22s %12s %12s %12s %12s %12s %10s\n' tool packets/s requests/s x_floor_pkts x_tshark_req cpu_seconds peak_RSS_MiB
 awk -v p="$fpkts" -v s="$fsec" 'BEGIN { printf "%-22s %12.0f %12s %12.2f %12s %12.3f %10s\n", "libpcap loop (floor)", p/s, "-", 1, "-", s, "-" }'
 ttx_s=$(awk -v n="$ttx" -v s="$tsec" 'BEGIN { print n/s }')
 for w in 1 2; do
@@ -55,4 +59,7 @@ done
 awk -v s="$tsec" -v t="$ttx" -v r="$(cut -d' ' -f2 "$work/tshark.time")" -v f="$fpkts" -v rep="$repeat" -v fs="$fsec" \
   'BEGIN { p = f / rep; printf "%-22s %12.0f %12.0f %12.2f %12.1f %12.3f %10.1f\n", "tshark -Y http.request", p/s, t/s, (p/s)/(f/fs), 1, s, r/1024 }'
 if [ -n "$hsec" ]; then echo "httpry: $hsec s"; else echo "httpry: not installed (not in Debian's archive here)"; fi
-echo "(sensor and floor read the file $repeat times; tshark once; requests/s = HTTP requests found (tshark: frames matching http.request))"
+echo "(sensor and floor read the file $repeat times; tshark once; rates per CPU second (user+system);"
+echo " requests/s = HTTP requests found (tshark: frames matching http.request); wall seconds:"
+for t in floor s1 s2 tshark; do printf ' %s %s' "$t" "$(cut -d' ' -f3 "$work/$t.time")"; done
+echo ")"
