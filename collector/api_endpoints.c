@@ -119,5 +119,6 @@ void sf_api_endpoints(sf_request *r)
         free(q);
         return;
     }
-    sf_db_pool_submit_text(r->app->db_pool, r, endpoints_run, q, free);
+    sf_db_pool_submit_text(r->app->db_pool, r, endpoints_run, q, free,
+                           "application/json");
 }

@@ -148,5 +148,6 @@ void sf_api_metrics(sf_request *r)
         metrics_query_free(q);
         return;
     }
-    sf_db_pool_submit_text(r->app->db_pool, r, metrics_run, q, metrics_query_free);
+    sf_db_pool_submit_text(r->app->db_pool, r, metrics_run, q, metrics_query_free,
+                           "application/json");
 }

@@ -12,8 +12,9 @@
 typedef struct pool_job {
     sf_request *request;
     sf_db_query_fn fn;
-    sf_db_text_fn text_fn;     /* instead of fn: the body comes as JSON text */
+    sf_db_text_fn text_fn;     /* instead of fn: the body comes as text */
     char *text;
+    const char *content_type;  /* of text */
     void *ctx;
     void (*ctx_free)(void *);
     json_t *body;
@@ -38,7 +39,7 @@ static void complete_on_loop(void *arg)
 {
     pool_job *job = arg;
     if (job->text)
-        sf_reply_raw(job->request, job->status, "application/json", job->text, strlen(job->text));
+        sf_reply_raw(job->request, job->status, job->content_type, job->text, strlen(job->text));
     else if (job->body)
         sf_reply_json(job->request, job->status, job->body);
     else if (job->status == 503)
@@ -119,7 +120,8 @@ sf_db_pool *sf_db_pool_start(const char *conninfo, int connections, int queue_ma
 }
 
 static void submit_job(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn,
-                       sf_db_text_fn text_fn, void *ctx, void (*ctx_free)(void *))
+                       sf_db_text_fn text_fn, void *ctx, void (*ctx_free)(void *),
+                       const char *content_type)
 {
     pool_job *job = calloc(1, sizeof *job);
     pthread_mutex_lock(&pool->lock);
@@ -128,6 +130,7 @@ static void submit_job(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn,
         job->request = r;
         job->fn = fn;
         job->text_fn = text_fn;
+        job->content_type = content_type;
         job->ctx = ctx;
         job->ctx_free = ctx_free;
         if (pool->tail)
@@ -151,13 +154,13 @@ static void submit_job(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn,
 void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void *ctx,
                        void (*ctx_free)(void *))
 {
-    submit_job(pool, r, fn, NULL, ctx, ctx_free);
+    submit_job(pool, r, fn, NULL, ctx, ctx_free, NULL);
 }
 
 void sf_db_pool_submit_text(sf_db_pool *pool, sf_request *r, sf_db_text_fn fn, void *ctx,
-                            void (*ctx_free)(void *))
+                            void (*ctx_free)(void *), const char *content_type)
 {
-    submit_job(pool, r, NULL, fn, ctx, ctx_free);
+    submit_job(pool, r, NULL, fn, ctx, ctx_free, content_type);
 }
 
 void sf_db_pool_stop(sf_db_pool *pool)

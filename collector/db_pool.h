@@ -24,12 +24,13 @@ sf_db_pool *sf_db_pool_start(const char *conninfo, int connections, int queue_ma
  * NULL) afterwards. A full queue answers 503 at once. */
 void sf_db_pool_submit(sf_db_pool *pool, sf_request *r, sf_db_query_fn fn, void *ctx,
                        void (*ctx_free)(void *));
-/* Like sf_db_pool_submit, but fn returns the body as ready JSON text (malloc'd, freed
- * here), so a large answer is serialised on the pool thread, not on the loop. */
+/* Like sf_db_pool_submit, but fn returns the body as ready text (malloc'd, freed here) of
+ * content_type (a static string), so a large answer is serialised on the pool thread, not
+ * on the loop. A non-200 status still answers the text. */
 typedef char *(*sf_db_text_fn)(PGconn *conn, void *ctx, int *status, char *err,
                                size_t err_size);
 void sf_db_pool_submit_text(sf_db_pool *pool, sf_request *r, sf_db_text_fn fn, void *ctx,
-                            void (*ctx_free)(void *));
+                            void (*ctx_free)(void *), const char *content_type);
 /* Finishes queued work, closes connections, joins threads. */
 void sf_db_pool_stop(sf_db_pool *pool);
 

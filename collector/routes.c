@@ -10,6 +10,7 @@
 #include "collector/api_metrics.h"
 #include "collector/api_model.h"
 #include "collector/api_model_metrics.h"
+#include "collector/api_prometheus.h"
 #include "collector/api_sensors.h"
 
 const sf_route sf_collector_routes[] = {
@@ -32,5 +33,6 @@ const sf_route sf_collector_routes[] = {
     {EVHTTP_REQ_GET, "/api/stream", sf_api_stream, SF_ACCESS_READ},
     {EVHTTP_REQ_GET, "/api/model", sf_api_model, SF_ACCESS_READ},
     {EVHTTP_REQ_POST, "/api/model/train", sf_api_model_train, SF_ACCESS_ANALYST},
+    {EVHTTP_REQ_GET, "/metrics", sf_api_prometheus, SF_ACCESS_READ},
     {0, NULL, NULL, SF_ACCESS_OPEN},
 };

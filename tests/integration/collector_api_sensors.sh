@@ -80,6 +80,27 @@ check("health counts live sensors", d["sensors"] == 2)
 # the token also ingests
 ans = ingest([record("/api/x", utcnow())], sensor="edge-1", headers=auth)
 check("ingest with the sensor's token", ans["accepted"] == 1)
+
+# --- GET /metrics: Prometheus text ---
+beat_with(sensor_id='edge"3\\', stats={"packets": 7})
+ingest([record("/api/y", utcnow(), status=503)], sensor="edge-1", headers=auth)
+import re, urllib.request
+with urllib.request.urlopen(BASE + "/metrics") as resp:
+    ctype, text = resp.headers["Content-Type"], resp.read().decode()
+check("/metrics: Prometheus content type", ctype.startswith("text/plain; version=0.0.4"))
+sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+$')
+lines = [l for l in text.splitlines() if l and not l.startswith("#")]
+bad = [l for l in lines if not sample.match(l)]
+check("/metrics: every sample line is well formed %s" % bad[:3], not bad)
+values = {l.rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1]) for l in lines}
+check("/metrics: records stored", values.get("securaflow_records_stored_total", 0) >= 1)
+check("/metrics: database up, queue gauge", values.get("securaflow_database_up") == 1 and
+      "securaflow_ingest_queue_records" in values and "securaflow_database_errors_total" in values)
+check("/metrics: per-sensor counters", values.get('securaflow_sensor_flows{sensor="edge-1"}') == 41)
+check("/metrics: label values escaped", values.get('securaflow_sensor_packets{sensor="edge\\"3\\\\"}') == 7)
+check("/metrics: anomalies by type", values.get('securaflow_anomalies{type="server_error"}') == 1 and
+      values.get('securaflow_anomalies_unresolved{type="server_error"}') == 1)
+check("/metrics: every HELP has a TYPE", text.count("# HELP") == text.count("# TYPE") > 10)
 finish()
 EOF
 stop_collector
