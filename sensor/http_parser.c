@@ -389,23 +389,25 @@ static void enter_tunnel(sf_http_conn *c)
     }
 }
 
-/* Feeds bytes to the parser, handling the pauses we asked for. */
-static void parse(sf_http_side *s, const uint8_t *p, size_t len)
+/* Feeds bytes to the parser, handling the pauses we asked for. Returns how many bytes
+ * it used: all of them, or fewer after a parse error (the mode is then RESYNC and the
+ * caller goes on from there: a loop, not recursion, whatever the input). */
+static size_t parse(sf_http_side *s, const uint8_t *p, size_t len)
 {
-    while (len > 0 && s->mode == SF_HTTP_MODE_PARSE) {
-        llhttp_errno_t e = llhttp_execute(&s->parser, (const char *)p, len);
+    size_t total = 0;
+    while (total < len && s->mode == SF_HTTP_MODE_PARSE) {
+        const char *start = (const char *)p + total;
+        size_t left = len - total;
+        llhttp_errno_t e = llhttp_execute(&s->parser, start, left);
         if (e == HPE_OK) {
-            s->stream_off += len;
-            return;
+            s->stream_off += left;
+            return len;
         }
         const char *pos = llhttp_get_error_pos(&s->parser);
-        size_t used = pos && pos >= (const char *)p && pos <= (const char *)p + len
-                          ? (size_t)(pos - (const char *)p) : len;
+        size_t used = pos && pos >= start && pos <= start + left ? (size_t)(pos - start) : left;
         s->stream_off += used;
-        p += used;
-        len -= used;
+        total += used;
         if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) {
-            bool upgrade = s->upgrade || e == HPE_PAUSED_UPGRADE;
             if (s->completed)
                 finish_message(s, s->stream_off);
             if (e == HPE_PAUSED)
@@ -414,20 +416,21 @@ static void parse(sf_http_side *s, const uint8_t *p, size_t len)
                 enter_tunnel(s->conn);
             else
                 llhttp_resume_after_upgrade(&s->parser);   /* request side: wait and see */
-            (void)upgrade;
             continue;
         }
         abort_message(s, SF_FLAG_PARSE_ERROR);
         parser_reset(s);
         enter_resync(s);
-        if (len > 0 && used == 0) {           /* skip the byte that failed */
-            p++;
-            len--;
+        if (total < len && used == 0) {       /* skip the byte that failed */
+            total++;
             s->stream_off++;
         }
-        sf_http_data(s->conn, s->index, p, len, s->ts_us);
-        return;
     }
+    if (s->mode == SF_HTTP_MODE_TUNNEL) {     /* the rest is another protocol */
+        s->stream_off += len - total;
+        return len;
+    }
+    return total;
 }
 
 /* --- entry points from TCP --- */
@@ -457,14 +460,14 @@ void sf_http_set_client(sf_http_conn *c, int client_side)
     }
 }
 
-static void start_parsing(sf_http_side *s, const uint8_t *p, size_t len)
+static void start_parsing(sf_http_side *s)
 {
     s->mode = SF_HTTP_MODE_PARSE;
     s->msg_start_off = s->stream_off;
-    parse(s, p, len);
 }
 
-/* First bytes of a direction: is it HTTP, and which side is the client? */
+/* First bytes of a direction: is it HTTP, and which side is the client? Consumes
+ * nothing; leaves the side parsing, resynchronising, or the flow ignored. */
 static void detect(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
 {
     sf_flow *f = c->flow;
@@ -476,7 +479,7 @@ static void detect(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t le
             sf_http_set_client(c, client);
     }
     if (k && f->client != SF_SIDE_UNKNOWN && (k == SF_HTTP_REQUEST) == s->is_request) {
-        start_parsing(s, p, len);
+        start_parsing(s);
         return;
     }
     if (!f->midstream && !c->seen_http && f->client == SF_SIDE_UNKNOWN) {
@@ -484,11 +487,10 @@ static void detect(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t le
         return;
     }
     enter_resync(s);
-    sf_http_data(c, s->index, p, len, s->ts_us);
 }
 
-/* Looks for the next message start; everything before it is skipped. */
-static void resync(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
+/* Looks for the next message start; returns the bytes skipped before it. */
+static size_t resync(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
 {
     sf_flow *f = c->flow;
     sf_http_kind want = f->client == SF_SIDE_UNKNOWN ? SF_HTTP_EITHER
@@ -500,26 +502,30 @@ static void resync(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t le
     if (found == SF_HTTP_NOT) {
         if (!c->seen_http && s->resync_scanned + c->side[!s->index].resync_scanned > RESYNC_GIVE_UP_BYTES)
             f->ignored = true;
-        return;
+        return len;
     }
     if (f->client == SF_SIDE_UNKNOWN)
         sf_http_set_client(c, found == SF_HTTP_REQUEST ? s->index : !s->index);
     else
         parser_reset(s);
-    start_parsing(s, p + off, len - off);
+    start_parsing(s);
+    return off;
 }
 
 void sf_http_data(sf_http_conn *c, int side, const uint8_t *p, size_t len, int64_t ts_us)
 {
     sf_http_side *s = &c->side[side];
     s->ts_us = ts_us;
-    if (len == 0)
-        return;
-    switch (s->mode) {
-    case SF_HTTP_MODE_DETECT: detect(c, s, p, len); break;
-    case SF_HTTP_MODE_PARSE: parse(s, p, len); break;
-    case SF_HTTP_MODE_RESYNC: resync(c, s, p, len); break;
-    default: s->stream_off += len; break;   /* tunnel: not HTTP any more */
+    while (len > 0 && !c->flow->ignored) {
+        size_t used;
+        switch (s->mode) {
+        case SF_HTTP_MODE_DETECT: detect(c, s, p, len); used = 0; break;
+        case SF_HTTP_MODE_PARSE: used = parse(s, p, len); break;
+        case SF_HTTP_MODE_RESYNC: used = resync(c, s, p, len); break;
+        default: s->stream_off += len; used = len; break;   /* tunnel: not HTTP any more */
+        }
+        p += used;
+        len -= used;
     }
 }
 

@@ -120,9 +120,6 @@ sf_pcap_file *sf_pcap_open_stream(FILE *in, int own, char *err, size_t err_size)
     }
     f->in = in;
     f->own = own;
-    f->iobuf = malloc(1 << 20);             /* few large reads: syscalls cost more than copies */
-    if (f->iobuf)
-        setvbuf(in, f->iobuf, _IOFBF, 1 << 20);
     uint8_t m[4];
     if (fread(m, 1, 4, in) != 4) {
         fail(err, err_size, "empty or truncated file");
@@ -157,7 +154,19 @@ sf_pcap_file *sf_pcap_open(const char *path, char *err, size_t err_size)
         snprintf(err, err_size, "cannot open %s", path);
         return NULL;
     }
-    return sf_pcap_open_stream(in, !is_stdin, err, err_size);
+    /* Few large reads: on a VM each syscall costs more than the copy. Set before any read. */
+    char *iobuf = malloc(1 << 20);
+    if (iobuf)
+        setvbuf(in, iobuf, _IOFBF, 1 << 20);
+    sf_pcap_file *f = sf_pcap_open_stream(in, !is_stdin, err, err_size);
+    if (f)
+        f->iobuf = iobuf;
+    else if (iobuf) {
+        if (is_stdin)
+            setvbuf(in, NULL, _IONBF, 0);
+        free(iobuf);
+    }
+    return f;
 }
 
 void sf_pcap_close(sf_pcap_file *f)

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sf_engine e;
     if (sf_engine_init(&e, &lim, NULL, drop_record, NULL) == 0) {
         sf_pcap_packet p;
-        for (int i = 0; i < 10000 && sf_pcap_next(f, &p, err, sizeof err) == 1; i++)
+        for (int i = 0; i < 1000 && sf_pcap_next(f, &p, err, sizeof err) == 1; i++)
             sf_engine_packet(&e, p.dlt, p.ts_us, p.data, p.caplen, p.wirelen);
         sf_engine_destroy(&e);
     }
