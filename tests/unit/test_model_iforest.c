@@ -241,6 +241,33 @@ static void test_bad_training_input(void)
     sf_if_free(m);
 }
 
+/* Discrete training data: a point beyond the range is scored like the extreme training rows
+ * by the paper's splits, and isolated at once with the split range extended. */
+static void test_range_extension(void)
+{
+    float rows[2 * 600];
+    for (int i = 0; i < 600; i++) {
+        rows[2 * i] = (float)(i % 3);
+        rows[2 * i + 1] = (float)(i % 5);
+    }
+    float beyond[2] = {1.0f, 40.0f};
+    double score[2];
+    for (int k = 0; k < 2; k++) {
+        sf_model_train_options o;
+        sf_model_train_options_default(&o);
+        o.forest.range_extension = k ? 0.5 : 0.0;
+        char err[256];
+        sf_iforest *m = sf_model_train(rows, 600, names2, 2, 0, &o, err, sizeof err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        CU_ASSERT_EQUAL(m->range_extension, o.forest.range_extension);
+        score[k] = sf_if_score(m, beyond);
+        float extreme[2] = {1.0f, 4.0f};
+        CU_ASSERT(k == 0 || score[k] > sf_if_score(m, extreme) + 0.1);
+        sf_if_free(m);
+    }
+    CU_ASSERT(score[1] > score[0] + 0.05);
+}
+
 void sf_test_register_model_iforest(void)
 {
     CU_pSuite s = CU_add_suite("model_iforest", NULL, NULL);
@@ -252,4 +279,5 @@ void sf_test_register_model_iforest(void)
     CU_add_test(s, "corrupt model files rejected", test_corrupt_files);
     CU_add_test(s, "schema check", test_schema_check);
     CU_add_test(s, "bad training input", test_bad_training_input);
+    CU_add_test(s, "split range extension", test_range_extension);
 }
