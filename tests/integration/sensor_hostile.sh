@@ -1,7 +1,8 @@
 #!/bin/bash
 # Hostile input: truncated and garbage captures, random packets, snaplen-cut packets,
 # IP total length 0, overlapping segments with different bytes, 100k concurrent flows
-# each with an unfinished request, headers over the cap, a never-ending chunked body.
+# each with an unfinished request, headers over the cap, a never-ending chunked body,
+# and segments full of request-like lines that fail to parse (resynchronisation storm).
 # The sanitizer build must not crash or report anything, memory must stay under the
 # configured budget, and the counters must say what happened.
 set -uo pipefail
@@ -47,6 +48,9 @@ check "headers over the cap: still paired" grep -q '"http.response.status_code":
 run endless-chunked 0 --memory-max 8MiB
 check "endless chunked body: memory stays small" [ "$(stat_of memory_peak "$work/endless-chunked.log")" -lt 65536 ]
 check "endless chunked body: reported as interrupted" grep -q interrupted "$work/endless-chunked.jsonl"
+
+run resync-storm 0
+check "resync storm: parse errors counted" [ "$(stat_of parse_errors "$work/resync-storm.log")" -gt 1000 ]
 
 cap=$((32 * 1024 * 1024))
 run flows100k 0 --memory-max 32MiB

@@ -10,6 +10,7 @@
   flows100k.pcap       100,000 connections, each with one unfinished request
   bigheaders.pcap      a request with 100 KB of headers, answered
   endless-chunked.pcap a chunked response of 20,000 chunks that never ends
+  resync-storm.pcap    60 KB segments of lines that each look like a request start and fail
 
 usage: make_hostile.py DIR
 """
@@ -108,3 +109,10 @@ chunk = b"200\r\n" + b"z" * 0x200 + b"\r\n"
 for i in range(20000):
     pk.append(c.pkt(1, 0x18, chunk))
 pcap("endless-chunked.pcap", pk)
+
+c = Conn(4)
+storm = b"GET \x01\r\nGET /x HTTP/1.1\r\n\x00" * 2000
+pk = c.handshake() + [c.pkt(0, 0x18, b"GET / HTTP/1.1\r\n\r\n")]
+for _ in range(20):
+    pk.append(c.pkt(0, 0x18, storm[:60000]))
+pcap("resync-storm.pcap", pk)
