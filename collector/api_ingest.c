@@ -75,7 +75,8 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
         sf_reply_internal(r, "out of memory copying a request body");
         return;
     }
-    memcpy(copy, body, len);
+    if (len > 0) /* an empty body may come as NULL */
+        memcpy(copy, body, len);
     copy[len] = '\0';
     job->body = copy;
     job->body_len = len;
