@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,12 +56,22 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return need;
 }
 
+static int plain_ascii(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
 static void put_string(sbuf *b, const char *str)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t n = strlen(str);
     put(b, "\"", 1);
     for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (run < n && plain_ascii(s[run]))   /* the common case, copied in one go */
+            run++;
+        if (run > i) {
+            put(b, (const char *)s + i, run - i);
+            i = run;
+            continue;
+        }
         unsigned char c = s[i];
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
@@ -78,6 +89,29 @@ static void put_string(sbuf *b, const char *str)
             i += k ? k : 1;
         }
     }
+    put(b, "\"", 1);
+}
+
+/* RFC 3339 time; the date and time of day are formatted once per second. */
+static void put_time(sbuf *b, int64_t us)
+{
+    static __thread int64_t cached_sec = INT64_MIN;
+    static __thread char cached[SF_RFC3339_LEN];
+    int64_t sec = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    if (sec != cached_sec) {
+        sf_time_format(sec * 1000000, cached, sizeof cached);
+        cached[19] = '\0';      /* keep "YYYY-MM-DDTHH:MM:SS" */
+        cached_sec = sec;
+    }
+    char frac[10];
+    int64_t f = us - sec * 1000000;
+    frac[0] = '.';
+    for (int i = 6; i >= 1; i--, f /= 10)
+        frac[i] = (char)('0' + f % 10);
+    frac[7] = 'Z';
+    put(b, "\"", 1);
+    put(b, cached, strlen(cached));
+    put(b, frac, 8);
     put(b, "\"", 1);
 }
 
@@ -136,9 +170,8 @@ static void field_flags(sbuf *b, uint32_t flags)
 size_t sf_jsonl_format(const sf_record *rec, const sf_txn_times *t, char *buf, size_t size)
 {
     sbuf b = {buf, 0, size};
-    char ts[SF_RFC3339_LEN];
     put(&b, "{\"@timestamp\":", 14);
-    put_string(&b, sf_time_format(rec->timestamp_us, ts, sizeof ts));
+    put_time(&b, rec->timestamp_us);
     field_str(&b, "source.ip", rec->client_ip);
     field_int(&b, "source.port", rec->client_port);
     field_str(&b, "destination.ip", rec->server_ip);
