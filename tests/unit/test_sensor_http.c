@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "common/record.h"
+#include "sensor/output_jsonl.h"
 #include "sensor/sensor_engine.h"
 
 #define MAX_RECS 16
@@ -166,6 +169,29 @@ static void test_request_timeout(void)
     finish();
 }
 
+static void test_json_lines_escaping(void)
+{
+    start();
+    say(0, "GET /a%20b?q=\"x\\y\" HTTP/1.1\r\nUser-Agent: bad\xff\x01\xc3\xa9\r\n\r\n");
+    say(1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    CU_ASSERT_EQUAL_FATAL(nrecs, 1);
+    sf_txn_times t = {0};
+    char line[4096];
+    size_t n = sf_jsonl_format(&recs[0], &t, line, sizeof line);
+    CU_ASSERT(n < sizeof line && line[n - 1] == '\n');
+    json_error_t err;
+    json_t *o = json_loadb(line, n, 0, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "url.query")), "q=\"x\\y\"");
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "user_agent.original")),
+                           "bad\xef\xbf\xbd\x01\xc3\xa9");
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "http.response.status_code")), 200);
+    CU_ASSERT_EQUAL(json_integer_value(json_object_get(o, "event.duration")), 1000000);
+    CU_ASSERT_STRING_EQUAL(json_string_value(json_object_get(o, "@timestamp")), "2023-11-14T22:13:20.004000Z");
+    json_decref(o);
+    finish();
+}
+
 void sf_test_register_sensor_http(void)
 {
     CU_pSuite s = CU_add_suite("sensor_http", NULL, NULL);
@@ -174,4 +200,5 @@ void sf_test_register_sensor_http(void)
     CU_add_test(s, "gap inside a known-length body", test_gap_in_body_keeps_transaction);
     CU_add_test(s, "header cap and unanswered request", test_header_cap_and_unanswered);
     CU_add_test(s, "unanswered request timeout", test_request_timeout);
+    CU_add_test(s, "JSON lines: escaping and invalid UTF-8", test_json_lines_escaping);
 }
