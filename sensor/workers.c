@@ -32,6 +32,8 @@ typedef struct worker {
     int stop;
     int64_t tick_us;
     batch *filling;          /* owned by the capture thread */
+    batch *spare[QUEUE_BATCHES + 2];   /* processed batches kept for reuse: no mmap churn */
+    unsigned nspare;
     sf_engine engine;
     uint64_t dropped_packets;
 } worker;
@@ -86,8 +88,11 @@ static void *worker_main(void *arg)
             pthread_cond_broadcast(&w->cond);
             pthread_mutex_unlock(&w->lock);
             run_batch(w, b);
-            free(b);
             pthread_mutex_lock(&w->lock);
+            if (w->nspare < QUEUE_BATCHES + 2)
+                w->spare[w->nspare++] = b;
+            else
+                free(b);
             continue;
         }
         if (w->tick_us) {
@@ -170,7 +175,11 @@ void sf_workers_packet(sf_workers *ws, int dlt, int64_t ts_us, const uint8_t *da
     if (w->filling && w->filling->used + need > BATCH_BYTES)
         hand_over(ws, w);
     if (!w->filling) {
-        w->filling = malloc(sizeof(batch));
+        pthread_mutex_lock(&w->lock);
+        w->filling = w->nspare ? w->spare[--w->nspare] : NULL;
+        pthread_mutex_unlock(&w->lock);
+        if (!w->filling)
+            w->filling = malloc(sizeof(batch));
         if (!w->filling) {
             w->dropped_packets++;
             return;
@@ -247,6 +256,8 @@ void sf_workers_free(sf_workers *ws)
     for (unsigned i = 0; i < ws->n; i++) {
         worker *w = &ws->w[i];
         free(w->filling);
+        while (w->nspare)
+            free(w->spare[--w->nspare]);
         sf_engine_destroy(&w->engine);
         pthread_mutex_destroy(&w->lock);
         pthread_cond_destroy(&w->cond);
