@@ -49,7 +49,8 @@ static uint16_t rd16(const sf_pcap_file *f, const uint8_t *p)
     return f->swap ? __builtin_bswap16(v) : v;
 }
 
-static int fill(sf_pcap_file *f, size_t n)
+/* Makes buf hold at least n bytes. */
+static int reserve(sf_pcap_file *f, size_t n)
 {
     if (n > f->cap) {
         uint8_t *b = realloc(f->buf, n);
@@ -58,6 +59,13 @@ static int fill(sf_pcap_file *f, size_t n)
         f->buf = b;
         f->cap = n;
     }
+    return 0;
+}
+
+static int fill(sf_pcap_file *f, size_t n)
+{
+    if (reserve(f, n) < 0)
+        return -1;
     return fread(f->buf, 1, n, f->in) == n ? 0 : -1;
 }
 
@@ -100,13 +108,8 @@ static int read_section(sf_pcap_file *f, const uint8_t *raw_len, char *err, size
 /* Reads a whole block into buf (its 8-byte header h first, so offsets are the spec's). */
 static int fill_block(sf_pcap_file *f, const uint8_t *h, uint32_t len)
 {
-    if (len > f->cap) {
-        uint8_t *b = realloc(f->buf, len);
-        if (!b)
-            return -1;
-        f->buf = b;
-        f->cap = len;
-    }
+    if (reserve(f, len) < 0)
+        return -1;
     memcpy(f->buf, h, 8);
     return fread(f->buf + 8, 1, len - 8, f->in) == len - 8 ? 0 : -1;
 }
