@@ -228,10 +228,7 @@ static int on_headers_complete(llhttp_t *p)
     }
     s->known_body = ret == 0 && (p->flags & F_CONTENT_LENGTH) && !(p->flags & F_CHUNKED) &&
                     p->content_length > 0;
-    if (s->arena_cap > 4096)
-        arena_release(s);        /* do not keep a large buffer for the body's lifetime */
-    else
-        fields_reset(s);
+    arena_release(s);            /* idle connections and long bodies keep no header buffer */
     return ret;
 }
 
