@@ -155,10 +155,11 @@ static json_t *features_json(const struct sf_iforest *model, const float *model_
     return o;
 }
 
-static void add_model_reasons(const struct sf_iforest *model, const float *row, verdict *v)
+static void add_model_reasons(const struct sf_iforest *model, const sf_record *rec,
+                              const float *row, verdict *v)
 {
     sf_reason reasons[3];
-    size_t n = sf_if_reasons(model, row, reasons, 3);
+    size_t n = sf_model_reasons(model, rec, NULL, 0, row, reasons, 3);
     if (!v->reasons)
         v->reasons = json_array();
     for (size_t i = 0; i < n; i++)
@@ -238,7 +239,7 @@ static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minu
             score = sf_if_score(model, row);
             it->model_version = d->model_version;
             if (score >= model->threshold) {
-                add_model_reasons(model, row, &v);
+                add_model_reasons(model, &it->rec, row, &v);
                 if (!v.type) {
                     v.type = "pattern_anomaly";
                     v.severity = score >= model->threshold + 0.1 ? "high" : "medium";
