@@ -15,8 +15,10 @@ failed=0
 failures=()
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/sf-test-logs-XXXXXX")
 
-count() { # name exit-code logfile
-  local name=$1 rc=$2 log=$3 line p f
+started=$SECONDS
+count() { # name exit-code logfile  (the time since the previous count is the test's)
+  local name=$1 rc=$2 log=$3 line p f took=$((SECONDS - started))
+  started=$SECONDS
   line=$(grep -E '^(unit|checks): [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
   if [ -n "$line" ]; then
     p=$(sed -E 's/^[a-z]+: ([0-9]+) passed.*/\1/' <<<"$line")
@@ -28,14 +30,15 @@ count() { # name exit-code logfile
   passed=$((passed + p)); failed=$((failed + f))
   if [ "$f" != 0 ]; then
     failures+=("$name (log: $log)")
-    echo "FAIL $name: $p passed, $f failed"; tail -n 30 "$log" | sed 's/^/    /'
+    echo "FAIL $name: $p passed, $f failed (${took}s)"; tail -n 30 "$log" | sed 's/^/    /'
   else
-    echo "ok   $name: $p passed"
+    echo "ok   $name: $p passed (${took}s)"
   fi
 }
 
 build() {
   echo "== build $1"
+  started=$SECONDS
   if ! scripts/build.sh "$1" >"$logdir/$1.log" 2>&1; then
     cat "$logdir/$1.log"
     count "build $1" 1 "$logdir/$1.log"
@@ -51,6 +54,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_erro
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export SF_SRC=$root SF_DATA=$root/../shared/data
 
+started=$SECONDS
 for flavour in build build-asan; do
   if [ -x "$flavour/bin/securaflow-unit-tests" ]; then
     log="$logdir/unit-$flavour.log"
@@ -66,7 +70,7 @@ for t in tests/integration/*.sh; do
   log="$logdir/int-$name.log"
   timeout 900 bash "$t" >"$log" 2>&1
   rc=$?
-  if [ "$rc" = 77 ]; then echo "skip $name: $(tail -n 1 "$log")"; continue; fi
+  if [ "$rc" = 77 ]; then echo "skip $name: $(tail -n 1 "$log")"; started=$SECONDS; continue; fi
   count "integration $name" $rc "$log"
 done
 
