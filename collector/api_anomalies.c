@@ -5,7 +5,7 @@
  * filtered by resolved, type, endpoint (route template or exact endpoint) and a
  * detected_at window. `total` needs a count over the whole filter, which is the costly
  * part with many anomalies: it is cached per data generation (api_cache.h), so it is only
- * counted again after something was stored or changed. */
+ * counted again after something was stored or changed; so is each answer. */
 #include "collector/api_anomalies.h"
 
 #include <stdio.h>
@@ -30,7 +30,8 @@ typedef struct list_query {
     char *type, *endpoint;
     char resolved[8], start[SF_RFC3339_LEN], end[SF_RFC3339_LEN], limit[24], offset[24];
     int64_t limit_n, offset_n;
-    char key[SF_API_CACHE_KEY_MAX];
+    char key[SF_API_CACHE_KEY_MAX];      /* of the total */
+    char page_key[SF_API_CACHE_KEY_MAX]; /* of the whole answer */
     uint64_t generation;
     long long total;               /* cached total, or -1 */
 } list_query;
@@ -41,6 +42,14 @@ static void list_query_free(void *p)
     free(q->type);
     free(q->endpoint);
     free(q);
+}
+
+/* Frees q, ending its query's flight (api_cache.h). */
+static void list_query_done(void *p)
+{
+    list_query *q = p;
+    sf_api_cache_landed(q->page_key, q->generation);
+    list_query_free(q);
 }
 
 static json_t *json_text_or_null(const char *text)
@@ -99,15 +108,18 @@ static long long count_matching(PGconn *conn, list_query *q, char *err, size_t e
     return total;
 }
 
-static json_t *list_run(PGconn *conn, void *ctx, int *status, char *err, size_t err_size)
+/* The page's ids are found first (an index scan over narrow rows), then only those rows
+ * are read whole: with OFFSET, PostgreSQL would otherwise build every skipped row. */
+static char *list_run(PGconn *conn, void *ctx, int *status, char *err, size_t err_size)
 {
     (void)status;
     list_query *q = ctx;
     long long total = q->total >= 0 ? q->total : count_matching(conn, q, err, err_size);
     if (total < 0)
         return NULL;
-    PGresult *res = sf_db_query(conn, "SELECT " ANOMALY_COLUMNS LIST_FILTER
-                                " ORDER BY detected_at DESC, id DESC LIMIT $6 OFFSET $7",
+    PGresult *res = sf_db_query(conn, "SELECT " ANOMALY_COLUMNS " FROM anomalies WHERE id IN"
+                                " (SELECT id" LIST_FILTER " ORDER BY detected_at DESC, id DESC"
+                                " LIMIT $6 OFFSET $7) ORDER BY detected_at DESC, id DESC",
                                 7, q->params, err, err_size);
     if (!res)
         return NULL;
@@ -115,8 +127,15 @@ static json_t *list_run(PGconn *conn, void *ctx, int *status, char *err, size_t 
     for (int i = 0; i < PQntuples(res); i++)
         json_array_append_new(items, anomaly_json(res, i));
     PQclear(res);
-    return json_pack("{s:o,s:I,s:I,s:I}", "anomalies", items, "total", (json_int_t)total,
-                     "limit", (json_int_t)q->limit_n, "offset", (json_int_t)q->offset_n);
+    json_t *out = json_pack("{s:o,s:I,s:I,s:I}", "anomalies", items, "total", (json_int_t)total,
+                            "limit", (json_int_t)q->limit_n, "offset", (json_int_t)q->offset_n);
+    char *text = out ? json_dumps(out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) : NULL;
+    json_decref(out);
+    if (!text)
+        snprintf(err, err_size, "out of memory building the anomaly list");
+    else
+        sf_api_cache_put(q->page_key, q->generation, text, strlen(text));
+    return text;
 }
 
 /* Fills the filter parameters of q from the request; errors go to errs. */
@@ -160,17 +179,24 @@ void sf_api_anomalies(sf_request *r)
     }
     q->total = -1;
     q->generation = sf_api_data_generation(r->app);
-    if (!q->endpoint || strlen(q->endpoint) < 600)
+    if (!q->endpoint || strlen(q->endpoint) < 600) {
         snprintf(q->key, sizeof q->key, "anomalies-total|%s|%s|%s|%s|%s",
                  q->params[0] ? q->params[0] : "", q->type ? q->type : "",
                  q->endpoint ? q->endpoint : "", q->params[3] ? q->start : "",
                  q->params[4] ? q->end : "");
+        snprintf(q->page_key, sizeof q->page_key, "anomalies|%s|%s|%s", q->limit, q->offset, q->key);
+    }
+    if (sf_api_cache_reply(r, q->page_key, q->generation) ||
+        sf_api_cache_wait(r, q->page_key, q->generation)) {
+        list_query_free(q);
+        return;
+    }
     size_t len;
     char *cached = sf_api_cache_get(q->key, q->generation, &len);
     if (cached)
         q->total = strtoll(cached, NULL, 10);
     free(cached);
-    sf_db_pool_submit(r->app->db_pool, r, list_run, q, list_query_free);
+    sf_db_pool_submit_text(r->app->db_pool, r, list_run, q, list_query_done, "application/json");
 }
 
 /* An update of one anomaly returning it: resolve or label. */

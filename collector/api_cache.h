@@ -4,7 +4,18 @@
  * records and groups plus a counter bumped by every change made through the API
  * (resolve, label, demo deletion). A new write makes every older entry miss, so the cache
  * never serves an answer that a fresh query would not give, except for what retention
- * deletes (entries also expire after a few seconds). Thread-safe. */
+ * deletes (entries also expire after a few seconds). Each entry also keeps a gzip copy,
+ * sent to clients that accept it (browsers do): large answers cost a tenth of the bytes.
+ * Thread-safe, except the single-flight calls, which belong to the loop thread.
+ *
+ * Single flight: when many clients ask the same question at once (a new generation, or a
+ * cold start under load), one query runs and the others wait for its answer instead of
+ * each running it:
+ *
+ *     if (sf_api_cache_reply(r, key, gen) || sf_api_cache_wait(r, key, gen))
+ *         return;                       // answered, or waiting for the running query
+ *     submit the query; its ctx_free calls sf_api_cache_landed(key, gen)
+ */
 #ifndef SF_API_CACHE_H
 #define SF_API_CACHE_H
 
@@ -25,11 +36,18 @@ void sf_api_data_changed(void);
 /* An empty key is never cached (for queries too long to key). */
 /* A malloc'd copy of the text stored for (key, generation), or NULL. */
 char *sf_api_cache_get(const char *key, uint64_t generation, size_t *len);
-/* Stores a copy of text under (key, generation). */
+/* Stores a copy of text (and of its gzip form when it is large) under (key, generation). */
 void sf_api_cache_put(const char *key, uint64_t generation, const char *text, size_t len);
-
-/* Answers r (200, JSON) from the cache when (key, generation) is there; returns whether
- * it did. Call on the loop thread. */
+/* Answers r (200, JSON; gzip when the client accepts it) from the cache when (key,
+ * generation) is there; returns whether it did. Call on the loop thread. */
 bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation);
+
+/* When a query for (key, generation) is running, queues r to be answered when it lands
+ * and returns true. Otherwise records that the caller is about to run it and returns
+ * false. Loop thread only. */
+bool sf_api_cache_wait(struct sf_request *r, const char *key, uint64_t generation);
+/* The query for (key, generation) finished (stored or failed): answers its waiters from
+ * the cache, or with 503 if it failed. Loop thread only. */
+void sf_api_cache_landed(const char *key, uint64_t generation);
 
 #endif

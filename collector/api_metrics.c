@@ -1,15 +1,15 @@
 /* GET /api/metrics (api.md): request counts, mean latency, errors (>= 400), server
- * errors (5xx) and p95/p99 per time bucket (1m, 5m, 1h, 1d) and route template, newest
- * first, for start_time..end_time (default: the last 24 h). Served from rollup_minute
- * only: PostgreSQL sums the counters per bucket (date_bin) and hands over the bucket's
- * sparse latency histograms, which are merged here to read the percentiles. The cost
- * depends on the number of buckets and routes in the window, never on how many requests
- * were stored. Rollups have minute resolution, so the window is taken in whole minutes.
- * Answers are cached per data generation (api_cache.h). */
+ * errors (5xx) and p95/p99 per time bucket (1m, 5m, 1h, 1d; aligned on the Unix epoch, so
+ * hours and days start at :00 and midnight UTC) and route template, newest first, for
+ * start_time..end_time (default: the last 24 h). Served from rollup_minute only
+ * (api_rollups.h): the rows of the window are grouped here and their sparse latency
+ * histograms merged to read the percentiles. The cost depends on the number of minutes
+ * and routes in the window, never on how many requests were stored. Answers are cached
+ * per data generation (api_cache.h). */
 #include "collector/api_metrics.h"
 
-#include <inttypes.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +17,13 @@
 #include "collector/api_cache.h"
 #include "collector/api_json_text.h"
 #include "collector/api_params.h"
+#include "collector/api_rollups.h"
 #include "collector/app.h"
-#include "collector/latency_histogram.h"
 #include "common/record.h"
-#include "common/time_util.h"
-
-#define US_PER_MINUTE 60000000LL
 
 typedef struct metrics_query {
     char start[SF_RFC3339_LEN], end[SF_RFC3339_LEN];
-    const char *interval;          /* PostgreSQL interval of the bucket */
+    int64_t bucket_s;              /* bucket width */
     char *route;                   /* NULL: every route */
     char key[SF_API_CACHE_KEY_MAX];
     uint64_t generation;
@@ -39,67 +36,104 @@ static void metrics_query_free(void *p)
     free(q);
 }
 
-static const char *bucket_interval(const char *bucket)
+/* Also the end of the query's flight (api_cache.h). */
+static void metrics_query_done(void *p)
 {
-    static const char *const names[][2] = {
-        {"1m", "1 minute"}, {"5m", "5 minutes"}, {"1h", "1 hour"}, {"1d", "1 day"}};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(bucket, names[i][0]) == 0)
-            return names[i][1];
-    return NULL;
+    metrics_query *q = p;
+    sf_api_cache_landed(q->key, q->generation);
+    free(q->route);
+    free(q);
 }
 
-void sf_hist_merge_concatenated(sf_latency_hist *h, const char *text)
+/* Bucket width in seconds for a `bucket` value, 0 if unknown. */
+static int64_t bucket_seconds(const char *bucket)
 {
-    for (const char *p = text ? strchr(text, '{') : NULL; p; p = strchr(p + 1, '{'))
-        sf_hist_merge_pg_array(h, p);
+    static const struct { const char *name; int64_t s; } widths[] = {
+        {"1m", 60}, {"5m", 300}, {"1h", 3600}, {"1d", 86400}};
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++)
+        if (strcmp(bucket, widths[i].name) == 0)
+            return widths[i].s;
+    return 0;
 }
 
-static void metric_row(sf_text *t, const PGresult *res, int row, sf_latency_hist *h)
+/* A rollup row with its bucket, for sorting. */
+typedef struct rollup_ref {
+    int64_t bucket_s;
+    const sf_rollup_row *row;
+} rollup_ref;
+
+/* Newest bucket first, then route: the order of the answer, and each group contiguous. */
+static int by_bucket_route(const void *a, const void *b)
 {
-    int64_t bucket_s = strtoll(PQgetvalue(res, row, 0), NULL, 10);
-    double count = strtod(PQgetvalue(res, row, 2), NULL);
-    memset(h, 0, sizeof *h);
-    sf_hist_merge_concatenated(h, sf_db_value(res, row, 6));
-    sf_text_puts(t, row ? ",{\"time_window\":" : "{\"time_window\":");
-    sf_text_json_time(t, bucket_s * 1000000);
+    const rollup_ref *x = a, *y = b;
+    if (x->bucket_s != y->bucket_s)
+        return x->bucket_s < y->bucket_s ? 1 : -1;
+    return strcmp(x->row->route, y->row->route);
+}
+
+/* Writes the group refs[0..n) (one bucket and route) as one metrics item. */
+static void metric_item(sf_text *t, const rollup_ref *refs, size_t n, const sf_rollup_row **rows,
+                        sf_latency_hist *h, bool first)
+{
+    long long count = 0, errors = 0, server_errors = 0;
+    double sum_ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        rows[i] = refs[i].row;
+        count += rows[i]->requests;
+        errors += rows[i]->errors;
+        server_errors += rows[i]->server_errors;
+        sum_ms += rows[i]->sum_ms;
+    }
+    sf_rollups_merge_hist(h, rows, n);
+    sf_text_puts(t, first ? "{\"time_window\":" : ",{\"time_window\":");
+    sf_text_json_time(t, refs[0].bucket_s * 1000000);
     sf_text_puts(t, ",\"endpoint\":");
-    sf_text_json_string(t, PQgetvalue(res, row, 1));
-    sf_text_printf(t, ",\"request_count\":%s,\"avg_response_time_ms\":", PQgetvalue(res, row, 2));
-    sf_text_json_double(t, count > 0 ? strtod(PQgetvalue(res, row, 3), NULL) / count : 0);
-    sf_text_printf(t, ",\"error_count\":%s,\"server_error_count\":%s,\"p95_response_time_ms\":",
-                   PQgetvalue(res, row, 4), PQgetvalue(res, row, 5));
+    sf_text_json_string(t, refs[0].row->route);
+    sf_text_printf(t, ",\"request_count\":%lld,\"avg_response_time_ms\":", count);
+    sf_text_json_double(t, count > 0 ? sum_ms / (double)count : 0);
+    sf_text_printf(t, ",\"error_count\":%lld,\"server_error_count\":%lld,"
+                   "\"p95_response_time_ms\":", errors, server_errors);
     sf_text_json_double(t, h->total ? sf_hist_quantile(h, 0.95) : NAN);
     sf_text_puts(t, ",\"p99_response_time_ms\":");
     sf_text_json_double(t, h->total ? sf_hist_quantile(h, 0.99) : NAN);
     sf_text_puts(t, "}");
 }
 
+static void write_metrics(sf_text *t, const sf_rollup_rows *in, int64_t bucket_s)
+{
+    size_t n = in->n, groups = 0;
+    rollup_ref *refs = malloc((n ? n : 1) * sizeof *refs);
+    const sf_rollup_row **rows = malloc((n ? n : 1) * sizeof *rows);
+    sf_latency_hist *h = malloc(sizeof *h);
+    if (!refs || !rows || !h) {
+        t->failed = true;
+        n = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (rollup_ref){in->rows[i].minute_s - in->rows[i].minute_s % bucket_s, &in->rows[i]};
+    qsort(refs, n, sizeof *refs, by_bucket_route);
+    sf_text_puts(t, "{\"metrics\":[");
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && by_bucket_route(&refs[i], &refs[j]) == 0; j++)
+            ;
+        metric_item(t, refs + i, j - i, rows, h, groups++ == 0);
+    }
+    sf_text_printf(t, "],\"total\":%zu}", groups);
+    free(refs);
+    free(rows);
+    free(h);
+}
+
 static char *metrics_run(PGconn *conn, void *ctx, int *status, char *err, size_t err_size)
 {
     (void)status;
     metrics_query *q = ctx;
-    const char *params[4] = {q->interval, q->start, q->end, q->route};
-    PGresult *res = sf_db_query(conn,
-        "SELECT extract(epoch FROM date_bin($1::interval, minute, timestamptz 'epoch'))::bigint,"
-        " route, sum(request_count)::bigint, sum(sum_ms), sum(error_count)::bigint,"
-        " sum(server_error_count)::bigint, string_agg(hist::text, '')"
-        " FROM rollup_minute WHERE minute >= $2::timestamptz AND minute <= $3::timestamptz"
-        " AND ($4::text IS NULL OR route = $4::text)"
-        " GROUP BY 1, 2 ORDER BY 1 DESC, 2", 4, params, err, err_size);
-    if (!res)
+    sf_rollup_rows rows;
+    if (sf_rollups_read(conn, q->start, q->end, q->route, &rows, err, err_size))
         return NULL;
-    sf_latency_hist *h = malloc(sizeof *h);
     sf_text t = {0};
-    sf_text_puts(&t, "{\"metrics\":[");
-    int rows = PQntuples(res);
-    for (int i = 0; h && i < rows; i++)
-        metric_row(&t, res, i, h);
-    sf_text_printf(&t, "],\"total\":%d}", rows);
-    PQclear(res);
-    if (!h)
-        t.failed = true;
-    free(h);
+    write_metrics(&t, &rows, q->bucket_s);
+    sf_rollups_free(&rows);
     char *text = sf_text_take(&t);
     if (!text)
         snprintf(err, err_size, "out of memory building the metrics answer");
@@ -108,25 +142,14 @@ static char *metrics_run(PGconn *conn, void *ctx, int *status, char *err, size_t
     return text;
 }
 
-void sf_whole_minutes(int64_t *start_us, int64_t *end_us, char start[SF_RFC3339_LEN],
-                      char end[SF_RFC3339_LEN])
-{
-    *start_us = *start_us < 0 ? 0 : *start_us;
-    *start_us -= *start_us % US_PER_MINUTE;
-    *end_us = *end_us < 0 ? 0 : *end_us;
-    *end_us -= *end_us % US_PER_MINUTE;
-    sf_time_format(*start_us, start, SF_RFC3339_LEN);
-    sf_time_format(*end_us, end, SF_RFC3339_LEN);
-}
-
 void sf_api_metrics(sf_request *r)
 {
     sf_field_errors errs = {0};
     int64_t start_us, end_us;
     sf_param_time_range(r, 24, &start_us, &end_us, &errs);
     const char *bucket = sf_param_text(r, "bucket", 8, &errs);
-    const char *interval = bucket_interval(bucket ? bucket : "1m");
-    if (!interval && bucket)
+    int64_t bucket_s = bucket_seconds(bucket ? bucket : "1m");
+    if (!bucket_s && bucket)
         sf_field_errors_add(&errs, "bucket", "literal_error", "Input should be '1m', '5m', '1h' or '1d'");
     const char *route = sf_param_text(r, "endpoint", SF_ENDPOINT_MAX, &errs);
     if (sf_params_reject(r, &errs, "query"))
@@ -137,17 +160,16 @@ void sf_api_metrics(sf_request *r)
         sf_reply_internal(r, "out of memory");
         return;
     }
-    /* Whole minutes: a rollup row stands for its minute. */
     sf_whole_minutes(&start_us, &end_us, q->start, q->end);
-    q->interval = interval;
+    q->bucket_s = bucket_s;
     q->generation = sf_api_data_generation(r->app);
     if (!route || strlen(route) < 600)
-        snprintf(q->key, sizeof q->key, "metrics|%s|%s|%s|%s", interval, q->start, q->end,
-                 route ? route : "");
-    if (sf_api_cache_reply(r, q->key, q->generation)) {
+        snprintf(q->key, sizeof q->key, "metrics|%lld|%s|%s|%s", (long long)bucket_s, q->start,
+                 q->end, route ? route : "");
+    if (sf_api_cache_reply(r, q->key, q->generation) || sf_api_cache_wait(r, q->key, q->generation)) {
         metrics_query_free(q);
         return;
     }
-    sf_db_pool_submit_text(r->app->db_pool, r, metrics_run, q, metrics_query_free,
+    sf_db_pool_submit_text(r->app->db_pool, r, metrics_run, q, metrics_query_done,
                            "application/json");
 }

@@ -9,6 +9,7 @@ start_collector --allow-anonymous-ingest
 run_checks "read API checks" <<'EOF'
 import datetime
 from collector_api_lib import *
+import urllib.request
 
 # --- empty database (test_metrics 1, test_anomalies 1) ---
 s, h, d = get("/api/metrics")
@@ -221,6 +222,25 @@ check("label: malformed JSON 422", s == 422)
 s, _, d = post("/api/anomalies/999999999999/label", {"label": "true_positive"})
 check("label: unknown id 404", s == 404)
 check("label: non-numeric id 422", is_422_for(post("/api/anomalies/12a/label", {"label": "true_positive"}), "path", "id"))
+
+# repeated questions are answered from the cache, gzip for clients that accept it
+import gzip, json as _json
+s1, _, plain = get("/api/anomalies", limit=1000)
+s2, _, again = get("/api/anomalies", limit=1000)
+check("cached answer equals the fresh one", s1 == s2 == 200 and plain == again)
+req = urllib.request.Request(BASE + "/api/anomalies?limit=1000", headers={"Accept-Encoding": "gzip"})
+with urllib.request.urlopen(req) as resp:
+    enc, vary, raw = resp.headers.get("Content-Encoding"), resp.headers.get("Vary"), resp.read()
+check("gzip when accepted", enc == "gzip" and vary == "Accept-Encoding" and
+      _json.loads(gzip.decompress(raw)) == plain)
+
+# many clients asking the same new question at once: one query, everyone answered alike
+import concurrent.futures
+end = iso(utcnow() + datetime.timedelta(minutes=7))
+with concurrent.futures.ThreadPoolExecutor(24) as pool:
+    answers = list(pool.map(lambda _: get("/api/metrics", end_time=end), range(48)))
+check("concurrent identical questions all answered, alike", all(a[0] == 200 for a in answers)
+      and all(a[2] == answers[0][2] for a in answers) and answers[0][2]["total"] > 0)
 
 # a new anomaly shows at once in total (the cached count follows writes)
 ingest([record("/api/late", utcnow(), status=502, ms=10.0, ip="10.9.9.9")])
