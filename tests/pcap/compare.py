@@ -20,6 +20,7 @@ import os
 import sys
 
 VERBOSE = os.environ.get("SF_COMPARE_VERBOSE") == "1"
+ENDPOINT_MAX = 2048  # api.md's endpoint limit: longer URIs are reported cut there
 from collections import defaultdict
 
 
@@ -89,7 +90,7 @@ def compare(expected, ours):
     lat_max = 0.0
     for key, treqs in reqs.items():
         mine = conns.get(key, [])
-        a = [(m, u) for _, m, u in treqs]
+        a = [(m, u[:ENDPOINT_MAX]) for _, m, u in treqs]
         b = [(r["http.request.method"], r.get("url.original", "")) for r in mine]
         used = defaultdict(int)  # tshark frame -> responses consumed (several requests per frame)
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
