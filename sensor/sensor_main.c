@@ -204,10 +204,12 @@ static int run_live(sensor *s, const char *filter)
         sf_log_error("%s", err);
         return -1;
     }
-    if (drop_privileges(s) < 0 || start_workers(s, 1) < 0)
+    if (drop_privileges(s) < 0 || start_workers(s, 1) < 0) {
+        sf_capture_close(&s->cap);
         return -1;
+    }
     sf_log_info("capturing on %s, filter: %s", s->opt.interface, filter);
-    return run_capture(s);
+    return run_capture(s); /* finish() reads the final drop counts, then closes it */
 }
 
 /* A BPF program per link type, for filtering packets read from files. */
@@ -340,6 +342,7 @@ static void finish(sensor *s)
             sf_uploader_set_stats(s->uploader, sf_stats_to_json(&st));
         sf_workers_free(s->workers);
     }
+    sf_capture_close(&s->cap);
     if (s->uploader)
         sf_uploader_stop(s->uploader, 5000);
     sf_jsonl_close(s->jsonl);
