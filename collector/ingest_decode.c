@@ -80,7 +80,7 @@ static void decode_batch(sf_ingest_job *job, json_t *root)
         if (sf_record_from_json(json_array_get(records, i), &it->rec, &errs) != 0) {
             char detail[256];
             snprintf(detail, sizeof detail, "%s: %s", errs.items[0].field, errs.items[0].msg);
-            json_array_append_new(job->rejected, json_pack("{s:i,s:s}", "index", (json_int_t)i,
+            json_array_append_new(job->rejected, json_pack("{s:I,s:s}", "index", (json_int_t)i,
                                                            "detail", detail));
             continue;
         }
