@@ -10,12 +10,14 @@
 #include "collector/api_metrics.h"
 #include "collector/api_model.h"
 #include "collector/api_model_metrics.h"
+#include "collector/api_openapi.h"
 #include "collector/api_prometheus.h"
 #include "collector/api_sensors.h"
 
 const sf_route sf_collector_routes[] = {
     {EVHTTP_REQ_GET, "/api", sf_api_root, SF_ACCESS_OPEN},
     {EVHTTP_REQ_GET, "/api/health", sf_api_health, SF_ACCESS_OPEN},
+    {EVHTTP_REQ_GET, "/api/openapi.json", sf_api_openapi, SF_ACCESS_OPEN},
     {EVHTTP_REQ_POST, "/api/traffic", sf_api_traffic, SF_ACCESS_INGEST},
     {EVHTTP_REQ_POST, "/api/traffic/batch", sf_api_traffic_batch, SF_ACCESS_INGEST},
     {EVHTTP_REQ_GET, "/api/metrics", sf_api_metrics, SF_ACCESS_READ},

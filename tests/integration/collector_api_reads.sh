@@ -5,10 +5,12 @@
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/collector_api_lib.bash"
 start_collector --allow-anonymous-ingest
+export SF_ROUTES_C="$(dirname "$0")/../../collector/routes.c"
 
 run_checks "read API checks" <<'EOF'
 import datetime
 from collector_api_lib import *
+import json as _json
 import urllib.request
 
 # --- empty database (test_metrics 1, test_anomalies 1) ---
@@ -18,6 +20,27 @@ check("X-Response-Time on reads", h.get("X-Response-Time", "").endswith("ms"))
 s, _, d = get("/api/anomalies")
 check("empty anomalies", s == 200 and d["anomalies"] == [] and d["total"] == 0
       and d["limit"] == 50 and d["offset"] == 0)
+
+# --- the OpenAPI document covers the route table and the contract's parameters ---
+import os, re
+s, _, doc = get("/api/openapi.json")
+check("openapi: 3.1 document", s == 200 and doc["openapi"] == "3.1.0" and doc["info"]["title"] == "SecuraFlow API")
+routes = re.findall(r'\{EVHTTP_REQ_(\w+), "([^"]+)"', open(os.environ["SF_ROUTES_C"]).read())
+missing = [(m, p) for m, p in routes if m.lower() not in doc["paths"].get(p, {})]
+check("openapi: every route of the table %s" % missing, routes and not missing)
+def params(path, method="get"):
+    return {q["name"]: q["schema"] for q in doc["paths"][path][method].get("parameters", [])}
+check("openapi: metrics parameters", set(params("/api/metrics")) >= {"start_time", "end_time", "endpoint", "bucket"})
+a = params("/api/anomalies")
+check("openapi: anomalies limits", a["limit"]["maximum"] == 1000 and a["limit"]["default"] == 50
+      and a["offset"]["minimum"] == 0 and set(a) >= {"resolved", "type", "endpoint", "start_time", "end_time"})
+d = params("/api/demo/generate", "post")
+check("openapi: demo limits", d["count"]["maximum"] == 1000 and d["anomaly_rate"]["default"] == 0.15
+      and d["hours_back"]["maximum"] == 168)
+check("openapi: evaluate limits", params("/api/model-metrics/evaluate", "post")["limit"]["minimum"] == 50)
+text = _json.dumps(doc)
+refs = set(re.findall(r'"#/components/(\w+)/(\w+)"', text))
+check("openapi: every $ref resolves", all(n in doc["components"][k] for k, n in refs))
 
 # --- known traffic: one minute t0 with 100 requests on /api/users/{id} (1..100 ms,
 # 10 x 404, 5 x 503) and 10 on /api/products, one at t0+2 min, one 30 h ago ---
