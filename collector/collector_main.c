@@ -135,8 +135,11 @@ static int start_workers(sf_app *app)
                               app->config.write_group_max, (int)app->config.retention_days,
                               (int)app->config.aggregate_retention_days};
     app->writer = sf_db_writer_start(&wc, app->mailbox);
+    /* Older records would be dropped by the retention job: refuse them (an hour of slack
+     * for clocks and for demo data generated exactly retention_days back). */
     sf_ingest_pipeline_config pc = {(int)app->config.ingest_workers, 256,
-                                    (size_t)app->config.max_inflated};
+                                    (size_t)app->config.max_inflated,
+                                    (app->config.retention_days * 86400LL + 3600) * 1000000};
     app->ingest = sf_ingest_pipeline_start(&pc, &app->detectors, app->writer, app->mailbox);
     app->db_pool = sf_db_pool_start(app->conninfo, (int)app->config.read_connections, 1024,
                                     app->mailbox);

@@ -188,8 +188,8 @@ static int by_time(const void *a, const void *b, void *arg)
 }
 
 struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
-                                       const sf_model_train_options *opts, char *err,
-                                       size_t err_size)
+                                       const char *features, const sf_model_train_options *opts,
+                                       char *err, size_t err_size)
 {
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     const sf_record **records = malloc((n ? n : 1) * sizeof *records);
@@ -207,7 +207,7 @@ struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
             observe(clients, &items[order[k]], &c);
             to_http_context(&c, &contexts[order[k]]);
         }
-        model = sf_model_train_http(records, n, contexts, NULL, opts, err, err_size);
+        model = sf_model_train_http(records, n, contexts, features, opts, err, err_size);
     } else {
         snprintf(err, err_size, "out of memory for %zu training records", n);
     }

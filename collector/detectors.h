@@ -45,9 +45,11 @@ int sf_detectors_model_version(sf_detectors *d);
 
 struct sf_model_train_options;
 /* Trains an HTTP model on items (normal traffic), with each record's client context
- * computed afresh in time order, as the live detectors would have seen it. NULL with err
- * set on failure. */
+ * computed afresh in time order, as the live detectors would have seen it. features: the
+ * feature-name prefixes to use (NULL: the model library's default set). NULL with err set
+ * on failure. */
 struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
+                                       const char *features,
                                        const struct sf_model_train_options *opts, char *err,
                                        size_t err_size);
 

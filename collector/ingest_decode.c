@@ -53,7 +53,16 @@ static int copy_id(sf_ingest_job *job, json_t *root, const char *key, char *out)
     return 0;
 }
 
-static void decode_batch(sf_ingest_job *job, json_t *root)
+/* A record older than the traffic retention would be dropped by the next retention run:
+ * refuse it instead of acknowledging something that will silently vanish. */
+static int too_old(const sf_ingest_item *it, int64_t now, int64_t max_age_us)
+{
+    return max_age_us > 0 && it->ts_us < now - max_age_us;
+}
+
+#define TOO_OLD_MSG "timestamp: older than the traffic retention period"
+
+static void decode_batch(sf_ingest_job *job, json_t *root, int64_t max_age_us)
 {
     if (!json_is_object(root)) {
         fail_field(job, "body", "model_attributes_type", "Input should be a JSON object");
@@ -85,11 +94,17 @@ static void decode_batch(sf_ingest_job *job, json_t *root)
             continue;
         }
         sf_ingest_item_prepare(it, now);
+        if (too_old(it, now, max_age_us)) {
+            json_array_append_new(job->rejected, json_pack("{s:i,s:s}", "index", (json_int_t)i,
+                                                           "detail", TOO_OLD_MSG));
+            sf_ingest_item_clear(it);
+            continue;
+        }
         job->count++;
     }
 }
 
-static void decode_single(sf_ingest_job *job, json_t *root)
+static void decode_single(sf_ingest_job *job, json_t *root, int64_t max_age_us)
 {
     sf_field_errors errs = {0};
     job->items = calloc(1, sizeof *job->items);
@@ -98,11 +113,17 @@ static void decode_single(sf_ingest_job *job, json_t *root)
         fail(job, 422, json_pack("{s:o}", "detail", field_errors_json(&errs)));
         return;
     }
-    sf_ingest_item_prepare(&job->items[0], sf_now_us());
+    int64_t now = sf_now_us();
+    sf_ingest_item_prepare(&job->items[0], now);
+    if (too_old(&job->items[0], now, max_age_us)) {
+        sf_ingest_item_clear(&job->items[0]);
+        fail_field(job, "timestamp", "datetime_too_old", TOO_OLD_MSG);
+        return;
+    }
     job->count = 1;
 }
 
-void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated)
+void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated, int64_t max_age_us)
 {
     if (job->gzip) {
         char *plain;
@@ -131,8 +152,8 @@ void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated)
         return;
     }
     if (job->is_batch)
-        decode_batch(job, root);
+        decode_batch(job, root, max_age_us);
     else
-        decode_single(job, root);
+        decode_single(job, root, max_age_us);
     json_decref(root);
 }

@@ -9,7 +9,8 @@
 
 #include "collector/ingest_job.h"
 
-void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated);
+/* max_age_us: records older than this (the traffic retention) are refused; 0 = any age. */
+void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated, int64_t max_age_us);
 
 /* Fills item's derived fields (time, route) from its record; used by decode and demo. */
 void sf_ingest_item_prepare(sf_ingest_item *item, int64_t now_us);

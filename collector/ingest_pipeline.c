@@ -31,7 +31,7 @@ static void process(sf_ingest_pipeline *p, sf_ingest_job *job)
 {
     sf_log_set_correlation_id(job->correlation_id[0] ? job->correlation_id : NULL);
     if (job->body) /* prepared jobs (demo data) come with their items already */
-        sf_ingest_decode(job, p->cfg.max_inflated);
+        sf_ingest_decode(job, p->cfg.max_inflated, p->cfg.max_age_us);
     if (job->status == 200 && job->count > 0) {
         sf_detect_items(p->detectors, job->items, job->count);
         for (size_t i = 0; i < job->count; i++)

@@ -18,6 +18,7 @@ typedef struct sf_ingest_pipeline_config {
     int workers;               /* decode threads (default 1) */
     int decode_queue_max;      /* jobs waiting for a worker (default 256) */
     size_t max_inflated;       /* largest decompressed batch body */
+    int64_t max_age_us;        /* refuse records older than this (retention); 0 = none */
 } sf_ingest_pipeline_config;
 
 sf_ingest_pipeline *sf_ingest_pipeline_start(const sf_ingest_pipeline_config *cfg,

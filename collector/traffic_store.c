@@ -402,7 +402,9 @@ int sf_traffic_store_retention(sf_traffic_store *st, int keep_days, int keep_agg
                                char *err, size_t err_size)
 {
     char cutoff[32];
-    time_t t = time(NULL) - (time_t)keep_days * 86400;
+    /* Whole days are dropped; one day of slack keeps every accepted record (ingest refuses
+     * records older than keep_days plus an hour) for at least keep_days. */
+    time_t t = time(NULL) - (time_t)(keep_days + 1) * 86400;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(cutoff, sizeof cutoff, "traffic_logs_p%Y%m%d", &tm);
