@@ -95,7 +95,7 @@ static void decode_batch(sf_ingest_job *job, json_t *root, int64_t max_age_us)
         }
         sf_ingest_item_prepare(it, now);
         if (too_old(it, now, max_age_us)) {
-            json_array_append_new(job->rejected, json_pack("{s:i,s:s}", "index", (json_int_t)i,
+            json_array_append_new(job->rejected, json_pack("{s:I,s:s}", "index", (json_int_t)i,
                                                            "detail", TOO_OLD_MSG));
             sf_ingest_item_clear(it);
             continue;
