@@ -180,10 +180,11 @@ void sf_api_anomalies(sf_request *r)
     q->total = -1;
     q->generation = sf_api_data_generation(r->app);
     if (!q->endpoint || strlen(q->endpoint) < 600) {
-        snprintf(q->key, sizeof q->key, "anomalies-total|%s|%s|%s|%s|%s",
-                 q->params[0] ? q->params[0] : "", q->type ? q->type : "",
-                 q->endpoint ? q->endpoint : "", q->params[3] ? q->start : "",
-                 q->params[4] ? q->end : "");
+        /* free text goes last, its length first: no two filters share a key */
+        snprintf(q->key, sizeof q->key, "anomalies-total|%s|%s|%s|%zu:%s|%s",
+                 q->params[0] ? q->params[0] : "", q->params[3] ? q->start : "",
+                 q->params[4] ? q->end : "", q->type ? strlen(q->type) : 0,
+                 q->type ? q->type : "", q->endpoint ? q->endpoint : "");
         snprintf(q->page_key, sizeof q->page_key, "anomalies|%s|%s|%s", q->limit, q->offset, q->key);
     }
     if (sf_api_cache_reply(r, q->page_key, q->generation) ||
