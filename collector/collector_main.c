@@ -61,7 +61,7 @@ static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
 }
 
 /* Embedded PostgreSQL under DATA_DIR/pg unless database_url is set; then migrations. */
-static int open_database(sf_app *app, sf_pg_embedded **pg)
+static int open_database(sf_app *app, sf_pg_embedded **pg, bool command)
 {
     if (app->config.database_url[0]) {
         app->conninfo = app->config.database_url;
@@ -73,7 +73,8 @@ static int open_database(sf_app *app, sf_pg_embedded **pg)
         }
         char dir[4096], err[1024];
         snprintf(dir, sizeof dir, "%s/pg", app->config.data_dir);
-        *pg = sf_pg_embedded_start(dir, NULL, err, sizeof err);
+        sf_pg_embedded_options opts = {.share_running = command};
+        *pg = sf_pg_embedded_start(dir, &opts, err, sizeof err);
         if (!*pg) {
             sf_logf(SF_LOG_ERROR, "embedded PostgreSQL: %s", err);
             return -1;
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
     app.started_us = sf_monotonic_us();
     sf_pg_embedded *pg = NULL;
     int rc = 1;
-    if (open_database(&app, &pg) == 0) {
+    if (open_database(&app, &pg, first_arg < argc) == 0) {
         if (first_arg < argc)
             rc = run_command(&app, argc - first_arg, argv + first_arg);
         else

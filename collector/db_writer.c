@@ -131,6 +131,15 @@ static void store_group(sf_db_writer *w, sf_ingest_job **group, size_t n)
             return;
         }
         bool connection_lost = PQstatus(w->store.conn) != CONNECTION_OK;
+        if (!connection_lost && n > 1) {
+            /* One request's data was refused: store the others' on their own, so only
+             * the culprit is answered with an error. */
+            sf_logf(SF_LOG_WARN, "writer: a group of %zu requests was refused (%s); storing "
+                    "them one by one", n, err);
+            for (size_t i = 0; i < n; i++)
+                store_group(w, &group[i], 1);
+            return;
+        }
         if (!connection_lost) {
             /* The database answered and refused: retrying the same data will not help. */
             sf_log(SF_LOG_ERROR, "writer: group refused",

@@ -23,6 +23,7 @@ struct sf_http_server {
     struct evhttp_bound_socket *listener;
     struct sf_app *app;
     const sf_route *routes;
+    int draining;              /* stopping: answer new requests 503 and close */
 };
 
 /* api.md: an incoming id of 1-128 characters from [A-Za-z0-9._:-] is kept. */
@@ -300,10 +301,17 @@ static void on_request(struct evhttp_request *req, void *arg)
     assign_correlation_id(r);
     evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_connection_closed, r);
     tune_connection(req);
-    if (parse_uri(r) != 0)
+    if (srv->draining) {
+        /* Keep-alive clients would otherwise go on sending while we drain; a 503 they
+         * can retry elsewhere or later is the honest answer. */
+        sf_reply_add_header(r, "Connection", "close");
+        sf_reply_add_header(r, "Retry-After", "5");
+        sf_reply_error(r, 503, "Shutting down");
+    } else if (parse_uri(r) != 0) {
         sf_reply_error(r, 400, "Malformed request path or query");
-    else
+    } else {
         dispatch(r, srv->routes);
+    }
     sf_log_set_correlation_id(NULL);
 }
 
@@ -338,6 +346,8 @@ sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app
 
 void sf_http_server_stop_listening(sf_http_server *srv)
 {
+    if (srv)
+        srv->draining = 1;
     if (srv && srv->listener) {
         evhttp_del_accept_socket(srv->http, srv->listener);
         srv->listener = NULL;

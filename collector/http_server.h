@@ -64,7 +64,8 @@ typedef struct sf_http_server sf_http_server;
 sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
                                      const char *listen, const sf_route *routes,
                                      size_t max_body, int timeout_s, char *err, size_t err_size);
-/* Stops accepting connections (requests already received are still answered). */
+/* Stops accepting connections; requests already received are still answered, new ones
+ * on open keep-alive connections get 503 + Connection: close. */
 void sf_http_server_stop_listening(sf_http_server *srv);
 void sf_http_server_free(sf_http_server *srv);
 

@@ -167,33 +167,63 @@ static int run_initdb(const char *bindir, const char *dir, uid_t uid, gid_t gid,
     return 0;
 }
 
-/* A server left by an owner that crashed (or pid-file left by a server that crashed). */
-static void clear_leftover_server(const char *dir)
+/* The parent of process pid, or -1. */
+static long parent_of(long pid)
 {
-    char pidfile[PATH_MAX], cmd[64], proc[64];
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *close = strrchr(buf, ')'); /* comm may hold spaces: skip past it */
+    long ppid = -1;
+    if (!close || sscanf(close + 1, " %*c %ld", &ppid) != 1)
+        return -1;
+    return ppid;
+}
+
+static int comm_starts_with(long pid, const char *prefix)
+{
+    char path[64], comm[64] = "";
+    snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+    FILE *f = fopen(path, "r");
+    int ok = f && fgets(comm, sizeof comm, f) && strncmp(comm, prefix, strlen(prefix)) == 0;
+    if (f)
+        fclose(f);
+    return ok;
+}
+
+/* Looks at a postmaster.pid left in DIR. A server whose owner is alive (another collector,
+ * or a collector command's) is in use: its pid is returned. A server whose owner is gone
+ * is stopped, and a pid file naming no postgres is removed; 0 is returned then. */
+static long check_leftover_server(const char *dir)
+{
+    char pidfile[PATH_MAX];
     snprintf(pidfile, sizeof pidfile, "%s/data/postmaster.pid", dir);
     FILE *f = fopen(pidfile, "r");
     if (!f)
-        return;
+        return 0;
     long pid = 0;
     int got = fscanf(f, "%ld", &pid);
     fclose(f);
-    snprintf(proc, sizeof proc, "/proc/%ld/comm", pid);
-    FILE *c = got == 1 && pid > 1 ? fopen(proc, "r") : NULL;
-    int is_postgres = c && fgets(cmd, sizeof cmd, c) && strncmp(cmd, "postgres", 8) == 0;
-    if (c)
-        fclose(c);
-    if (!is_postgres) {
+    if (got != 1 || pid <= 1 || !comm_starts_with(pid, "postgres")) {
         sf_logf(SF_LOG_WARN, "removing stale %s (pid %ld is not running postgres)", pidfile, pid);
         unlink(pidfile);
-        return;
+        return 0;
     }
+    long owner = parent_of(pid);
+    if (owner > 1 && comm_starts_with(owner, "securaflow"))
+        return pid;
     sf_logf(SF_LOG_WARN, "stopping PostgreSQL (pid %ld) left running on %s", pid, dir);
     kill((pid_t)pid, SIGINT);
     for (int i = 0; i < 600 && kill((pid_t)pid, 0) == 0; i++)
         msleep(50);
     if (kill((pid_t)pid, 0) == 0)
         kill((pid_t)pid, SIGQUIT);
+    return 0;
 }
 
 static int prepare_dir(const char *dir, uid_t uid, gid_t gid, char *err, size_t err_size)
@@ -291,7 +321,7 @@ static pid_t start_server(const char *bindir, sf_pg_embedded *pg, uid_t uid, gid
 sf_pg_embedded *sf_pg_embedded_start(const char *dir, const sf_pg_embedded_options *opts,
                                      char *err, size_t err_size)
 {
-    sf_pg_embedded_options defaults = {false, 60};
+    sf_pg_embedded_options defaults = {.throwaway = false, .start_timeout_s = 60};
     if (!opts)
         opts = &defaults;
     const char *bindir = sf_pg_find_bindir();
@@ -321,10 +351,18 @@ sf_pg_embedded *sf_pg_embedded_start(const char *dir, const sf_pg_embedded_optio
         free(pg);
         return NULL;
     }
-    clear_leftover_server(pg->dir);
-    pg->pid = start_server(bindir, pg, uid, gid, opts->throwaway);
+    long in_use = check_leftover_server(pg->dir);
+    if (in_use && !opts->share_running) {
+        snprintf(err, err_size, "%s is in use by a running collector (its PostgreSQL is pid %ld); "
+                 "stop it first, or give this one another data directory", pg->dir, in_use);
+        free(pg);
+        return NULL;
+    }
+    /* A command (token create, migrate) uses a running collector's server as it is. */
+    pg->pid = in_use ? 0 : start_server(bindir, pg, uid, gid, opts->throwaway);
     make_conninfo(pg, "postgres");
-    if (pg->pid < 0 || wait_ready(pg, opts->start_timeout_s ? opts->start_timeout_s : 60, err, err_size) ||
+    if (pg->pid < 0 ||
+        (pg->pid > 0 && wait_ready(pg, opts->start_timeout_s ? opts->start_timeout_s : 60, err, err_size)) ||
         ensure_database(pg, err, err_size)) {
         if (pg->pid > 0)
             sf_pg_embedded_stop(pg);
@@ -333,7 +371,8 @@ sf_pg_embedded *sf_pg_embedded_start(const char *dir, const sf_pg_embedded_optio
         return NULL;
     }
     make_conninfo(pg, PG_DB_NAME);
-    sf_logf(SF_LOG_INFO, "embedded PostgreSQL running (pid %d, socket in %s)", (int)pg->pid, pg->dir);
+    if (pg->pid > 0)
+        sf_logf(SF_LOG_INFO, "embedded PostgreSQL running (pid %d, socket in %s)", (int)pg->pid, pg->dir);
     return pg;
 }
 
