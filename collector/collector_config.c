@@ -23,7 +23,7 @@ static const sf_config_option collector_options[] = {
         "time a client has to send its request"),
     OPT("allow_anonymous_ingest", SF_CFG_BOOL, "false", 0, 0, allow_anonymous_ingest,
         "development: accept ingest without a token from loopback clients"),
-    OPT("ingest_workers", SF_CFG_INT, "1", 1, 64, ingest_workers,
+    OPT("ingest_workers", SF_CFG_INT, "2", 1, 64, ingest_workers,
         "threads decoding and scoring ingested records"),
     OPT("ingest_queue_max", SF_CFG_INT, "200000", 1000, 100000000, ingest_queue_max,
         "records waiting to be stored; beyond it ingest answers 503"),
