@@ -1,9 +1,8 @@
 /* Reading the per-minute rollups (rollup_minute) of a window for the read API: one plain
  * scan, no sorting or aggregation in PostgreSQL — the latency histograms have to come
  * out of the database either way, and sorting or concatenating those wide rows there was
- * what cost the time. Results come in binary form: writing every histogram as text was
- * nine tenths of the query's time. Callers group the rows themselves (per bucket and route
- * for /api/metrics, per route and method for /api/endpoints) and merge their histograms. */
+ * what cost the time. Callers group the rows themselves (per bucket and route for
+ * /api/metrics, per route and method for /api/endpoints) and merge their histograms. */
 #ifndef SF_API_ROLLUPS_H
 #define SF_API_ROLLUPS_H
 
@@ -19,8 +18,7 @@ typedef struct sf_rollup_row {
     const char *route, *method;
     int64_t requests, errors, server_errors, anomalies;
     double sum_ms, max_ms;
-    const unsigned char *hist; /* PostgreSQL binary integer[]: pairs (bucket, count) */
-    int hist_len;
+    const char *hist;          /* "{bucket,count,...}" */
 } sf_rollup_row;
 
 typedef struct sf_rollup_rows {

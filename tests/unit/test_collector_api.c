@@ -146,31 +146,9 @@ static void test_cache(void)
     CU_ASSERT_PTR_NULL(sf_api_cache_get("unit|0", 1, &len));
 }
 
-/* PostgreSQL's binary form of a one-dimensional integer[] of n values. */
-static int binary_int_array(unsigned char *out, const int32_t *v, int n)
-{
-    uint32_t words[5 + 64] = {1, 0, 23, (uint32_t)n, 1};
-    int w = 5;
-    for (int i = 0; i < n; i++) {
-        words[w++] = 4;
-        words[w++] = (uint32_t)v[i];
-    }
-    for (int i = 0; i < w; i++) {
-        out[4 * i] = (unsigned char)(words[i] >> 24);
-        out[4 * i + 1] = (unsigned char)(words[i] >> 16);
-        out[4 * i + 2] = (unsigned char)(words[i] >> 8);
-        out[4 * i + 3] = (unsigned char)words[i];
-    }
-    return 4 * w;
-}
-
 static void test_histogram_merge(void)
 {
-    unsigned char ba[256], bb[256], bc[256];
-    const int32_t va[] = {10, 3, 20, 1}, vb[] = {10, 2}, vc[] = {1, 5};
-    sf_rollup_row a = {.hist = ba, .hist_len = binary_int_array(ba, va, 4)};
-    sf_rollup_row b = {.hist = bb, .hist_len = binary_int_array(bb, vb, 2)};
-    sf_rollup_row bad = {.hist = bc, .hist_len = binary_int_array(bc, vc, 2) - 3}; /* cut short */
+    sf_rollup_row a = {.hist = "{10,3,20,1}"}, b = {.hist = "{10,2}"}, bad = {.hist = "{1,"};
     const sf_rollup_row *rows[] = {&a, &b, &bad};
     sf_latency_hist h;
     sf_rollups_merge_hist(&h, rows, 3);
@@ -194,5 +172,5 @@ void sf_test_register_collector_api(void)
     CU_add_test(s, "path ids", test_path_id);
     CU_add_test(s, "JSON text", test_json_text);
     CU_add_test(s, "answer cache by generation", test_cache);
-    CU_add_test(s, "rollup histogram merge (binary arrays) and whole minutes", test_histogram_merge);
+    CU_add_test(s, "rollup histogram merge and whole minutes", test_histogram_merge);
 }
