@@ -14,7 +14,11 @@ static const char *const methods[] = {
 /* 1 = method + space, 2 = could still become one (input too short), 0 = no. */
 static int method_at(const uint8_t *p, size_t len)
 {
+    if (p[0] < 'A' || p[0] > 'Z')   /* resync scans every line of a body: leave early */
+        return 0;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (methods[i][0] != p[0])
+            continue;
         size_t m = strlen(methods[i]);
         size_t n = len < m ? len : m;
         if (memcmp(p, methods[i], n) != 0)

@@ -9,10 +9,90 @@
 
 #define REDACTED "REDACTED"
 
+/* Dotted quad by hand: inet_ntop formats IPv4 with sprintf, which was a seventh of the
+ * sensor's instructions at two addresses per record. */
+static void ipv4_text(const uint8_t *a, char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : '\0';
+    }
+}
+
+static char *hex16(char *out, unsigned v)
+{
+    static const char digits[] = "0123456789abcdef";
+    int shift = 12;
+    while (shift > 0 && !(v >> shift))
+        shift -= 4;
+    for (; shift >= 0; shift -= 4)
+        *out++ = digits[(v >> shift) & 15];
+    return out;
+}
+
+/* RFC 5952 text as glibc's inet_ntop writes it (the longest run of two or more zero
+ * groups becomes "::", the first of equal runs; ::a.b.c.d and ::ffff:a.b.c.d keep the
+ * dotted quad), without its sprintf per group. */
+static void ipv6_text(const uint8_t *a, char *out)
+{
+    unsigned w[8];
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8; i++)
+        w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && w[j] == 0)
+            j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    if (best_len < 2)
+        best = -1;
+    for (int i = 0; i < 8; i++) {
+        if (i == best) {
+            *out++ = ':';
+            i += best_len - 1;
+            if (i == 7)
+                *out++ = ':';
+            continue;
+        }
+        if (i)
+            *out++ = ':';
+        if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+            ipv4_text(a + 12, out);
+            return;
+        }
+        out = hex16(out, w[i]);
+    }
+    *out = '\0';
+}
+
 void sf_flow_addr_text(const sf_flow *f, int side, char *out, size_t size)
 {
-    if (!inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.addr[side], out, (socklen_t)size))
+    if (f->key.family == 4 && size >= 16)
+        ipv4_text(f->key.addr[side], out);
+    else if (f->key.family == 6 && size >= 46)
+        ipv6_text(f->key.addr[side], out);
+    else if (!inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.addr[side], out, (socklen_t)size))
         snprintf(out, size, "?");
+}
+
+/* Bounded copy of a C string (snprintf "%s" without the format interpreter). */
+static void copy_text(char *out, size_t size, const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= size)
+        n = size - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
 }
 
 static int is_secret(const char *key, size_t len, const sf_record_options *opt)
@@ -59,7 +139,7 @@ size_t sf_redact_query(const char *query, size_t len, const sf_record_options *o
 static void client_address(const sf_record_options *opt, const char *client, const char *xff,
                            char *out, size_t size)
 {
-    snprintf(out, size, "%s", client);
+    copy_text(out, size, client);
     if (!xff || !opt)
         return;
     for (size_t i = 0; i < opt->n_trusted_proxies; i++) {
@@ -89,11 +169,13 @@ static int set_url(const sf_txn *t, const sf_record_options *opt, sf_record *rec
     char query[SF_QUERY_MAX + 1];
     size_t qlen = q ? sf_redact_query(q + 1, len - path_len - 1, opt, query, sizeof query) : 0;
     char endpoint[SF_ENDPOINT_MAX + 1];
-    int n = snprintf(endpoint, sizeof endpoint, "%.*s%s%.*s", (int)path_len, url, q ? "?" : "",
-                     (int)qlen, query);
-    if (n < 0)
-        return -1;
-    if (sf_record_set_text(&rec->endpoint, endpoint, strlen(endpoint)) < 0 ||
+    size_t elen = put(endpoint, sizeof endpoint, 0, url, path_len);
+    if (q) {
+        elen = put(endpoint, sizeof endpoint, elen, "?", 1);
+        elen = put(endpoint, sizeof endpoint, elen, query, qlen);
+    }
+    endpoint[elen] = '\0';
+    if (sf_record_set_text(&rec->endpoint, endpoint, elen) < 0 ||
         sf_record_set_text(&rec->path, url, path_len > SF_ENDPOINT_MAX ? SF_ENDPOINT_MAX : path_len) < 0)
         return -1;
     if (q && sf_record_set_text(&rec->query, query, qlen) < 0)
@@ -131,7 +213,7 @@ int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options 
     sf_flow_addr_text(f, !client, saddr, sizeof saddr);
     client_address(opt, caddr, t->field[SF_FIELD_XFF], ipaddr, sizeof ipaddr);
     if (t->have_request)
-        snprintf(rec->method, sizeof rec->method, "%s", llhttp_method_name((llhttp_method_t)t->method));
+        copy_text(rec->method, sizeof rec->method, llhttp_method_name((llhttp_method_t)t->method));
     rec->status_code = t->status;
     rec->request_size_bytes = t->have_request ? (int64_t)t->req_bytes : SF_ABSENT;
     rec->response_size_bytes = t->resp_last_us ? (int64_t)t->resp_bytes : SF_ABSENT;
@@ -141,7 +223,14 @@ int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options 
     rec->server_port = f->key.port[!client];
     rec->flags = t->flags | (f->midstream ? SF_FLAG_MIDSTREAM : 0);
     set_times(t, rec, times);
-    snprintf(version, sizeof version, "%u.%u", t->http_major, t->http_minor);
+    if (t->http_major < 10 && t->http_minor < 10) { /* always, in practice */
+        version[0] = (char)('0' + t->http_major);
+        version[1] = '.';
+        version[2] = (char)('0' + t->http_minor);
+        version[3] = '\0';
+    } else {
+        snprintf(version, sizeof version, "%u.%u", t->http_major, t->http_minor);
+    }
     const char *ctype = t->resp_content_type ? t->resp_content_type : t->field[SF_FIELD_CONTENT_TYPE];
     if (set_url(t, opt, rec) < 0 || set_text(&rec->client_ip, caddr) < 0 ||
         set_text(&rec->server_ip, saddr) < 0 || set_text(&rec->ip_address, ipaddr) < 0 ||
