@@ -65,20 +65,23 @@ static void request_free(sf_request *r)
     free(r);
 }
 
-/* The client went away while its answer was being prepared (off the loop): libevent
- * frees the request with the connection, so we only note it. */
+/* The client went away while its answer was being prepared (off the loop). libevent
+ * detaches an unanswered request from its dying connection instead of freeing it (its
+ * evhttp_connection_incoming_fail): the request stays ours, and answering it later frees
+ * it without sending anything. */
 static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
 {
     (void)evcon;
     sf_request *r = arg;
-    r->req = NULL;
+    r->client_gone = 1;
 }
 
 static void send_reply(sf_request *r, int status, const char *content_type, struct evbuffer *body)
 {
     sf_log_set_correlation_id(r->correlation_id);
-    if (!r->req) {
+    if (r->client_gone) {
         sf_log(SF_LOG_INFO, "client closed before the reply", json_pack("{s:i}", "status", status));
+        evhttp_send_reply(r->req, status, NULL, NULL); /* detached: this only frees it */
         sf_log_set_correlation_id(NULL);
         request_free(r);
         return;
@@ -174,7 +177,7 @@ const char *sf_request_peer(sf_request *r)
 
 const char *sf_request_body(sf_request *r, size_t *len)
 {
-    if (!r->req) {
+    if (r->client_gone) {
         *len = 0;
         return "";
     }

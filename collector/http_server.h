@@ -28,6 +28,7 @@ typedef struct sf_request {
     int64_t start_us;          /* monotonic */
     const char *path_param;    /* the {id} segment, if the route has one */
     const struct sf_route *route;
+    int client_gone;           /* the connection closed before the answer */
     int extra_header_count;
     char extra_headers[SF_EXTRA_HEADERS_MAX][2][128];
 } sf_request;
@@ -71,7 +72,7 @@ void sf_http_server_free(sf_http_server *srv);
 
 /* Every sf_reply_* sends the answer and frees r: call exactly one, once, on the loop
  * thread (from a handler, or later from a worker's completion via the loop mailbox).
- * If the client has gone meanwhile (r->req == NULL) it only frees r. */
+ * If the client has gone meanwhile (client_gone) it only frees r and the request. */
 
 /* Frees r without answering: for handlers that take over the HTTP request themselves
  * (the live stream) after replacing the close callback. */

@@ -53,7 +53,13 @@ static void on_closed(struct evhttp_connection *conn, void *arg)
 {
     (void)conn;
     subscriber *sub = arg;
+    struct evhttp_request *req = sub->req;
     drop(sub->stream, sub);
+    /* A client hanging up detaches the unfinished reply from the connection (libevent
+     * leaves it to us): ending it frees it. While the whole server is being freed the
+     * request is still attached, and libevent frees it itself. */
+    if (!evhttp_request_get_connection(req))
+        evhttp_send_reply_end(req);
 }
 
 static void send_all(sf_live_stream *s, const char *text)
