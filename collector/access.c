@@ -2,8 +2,8 @@
  *
  * Today: ingest routes need a valid ingest token (Authorization: Bearer sfi_...), or, with
  * the development switch allow_anonymous_ingest, an anonymous client on loopback. User
- * roles (JWT) arrive with the security issue; until then READ/ANALYST/ADMIN routes are
- * open, as the reference's were. */
+ * roles (JWT) arrive with the security issue; until then READ/ANALYST routes are open, as
+ * the reference's were, and ADMIN routes answer loopback clients only. */
 #include <string.h>
 #include <strings.h>
 
@@ -29,6 +29,14 @@ static void unauthorized(sf_request *r, const char *detail)
 
 int sf_access_allows(sf_request *r, sf_access access)
 {
+    if (access == SF_ACCESS_ADMIN) {
+        /* Until user accounts exist, admin actions (making ingest tokens) are for the
+         * machine's own operators: loopback clients only. */
+        if (sf_addr_is_loopback(sf_request_peer(r)))
+            return 1;
+        sf_reply_error(r, 403, "Forbidden");
+        return 0;
+    }
     if (access != SF_ACCESS_INGEST)
         return 1;
     sf_app *app = r->app;
