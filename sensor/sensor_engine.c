@@ -57,6 +57,7 @@ void sf_engine_emit(sf_engine *e, const sf_flow *flow, const sf_txn *t)
 {
     sf_record rec;
     sf_txn_times times;
+    sf_record_text text;    /* the record's strings: borrowed, so no sf_record_clear */
     sf_record_init(&rec);
     if (t->flags & SF_FLAG_NO_RESPONSE)
         e->stats.unmatched_requests++;
@@ -64,11 +65,10 @@ void sf_engine_emit(sf_engine *e, const sf_flow *flow, const sf_txn *t)
         e->stats.unmatched_responses++;
     else
         e->stats.transactions++;
-    if (sf_txn_to_record(t, flow, e->recopt, &rec, &times) == 0 && e->emit)
+    if (sf_txn_to_record(t, flow, e->recopt, &rec, &times, &text) == 0 && e->emit)
         e->emit(e->emit_ctx, &rec, &times);
     else if (e->emit)
         e->stats.records_dropped++;
-    sf_record_clear(&rec);
 }
 
 /* --- TCP -> HTTP (or stream dump) --- */

@@ -155,32 +155,30 @@ static void client_address(const sf_record_options *opt, const char *client, con
     }
 }
 
-static int set_text(char **slot, const char *s)
+/* Endpoint, path and query (redacted) into text; the record points at them. */
+static void set_url(const sf_txn *t, const sf_record_options *opt, sf_record *rec,
+                    sf_record_text *text)
 {
-    return s ? sf_record_set_text(slot, s, strlen(s)) : 0;
-}
-
-static int set_url(const sf_txn *t, const sf_record_options *opt, sf_record *rec)
-{
-    const char *url = t->field[SF_FIELD_URL] ? t->field[SF_FIELD_URL] : "";
+    char *url = t->field[SF_FIELD_URL] ? t->field[SF_FIELD_URL] : "";
     size_t len = strlen(url);
     const char *q = memchr(url, '?', len);
     size_t path_len = q ? (size_t)(q - url) : len;
-    char query[SF_QUERY_MAX + 1];
-    size_t qlen = q ? sf_redact_query(q + 1, len - path_len - 1, opt, query, sizeof query) : 0;
-    char endpoint[SF_ENDPOINT_MAX + 1];
-    size_t elen = put(endpoint, sizeof endpoint, 0, url, path_len);
+    size_t qlen = q ? sf_redact_query(q + 1, len - path_len - 1, opt, text->query, sizeof text->query) : 0;
+    size_t elen = put(text->endpoint, sizeof text->endpoint, 0, url, path_len);
     if (q) {
-        elen = put(endpoint, sizeof endpoint, elen, "?", 1);
-        elen = put(endpoint, sizeof endpoint, elen, query, qlen);
+        elen = put(text->endpoint, sizeof text->endpoint, elen, "?", 1);
+        elen = put(text->endpoint, sizeof text->endpoint, elen, text->query, qlen);
     }
-    endpoint[elen] = '\0';
-    if (sf_record_set_text(&rec->endpoint, endpoint, elen) < 0 ||
-        sf_record_set_text(&rec->path, url, path_len > SF_ENDPOINT_MAX ? SF_ENDPOINT_MAX : path_len) < 0)
-        return -1;
-    if (q && sf_record_set_text(&rec->query, query, qlen) < 0)
-        return -1;
-    return 0;
+    text->endpoint[elen] = '\0';
+    rec->endpoint = text->endpoint;
+    if (!q && path_len <= SF_ENDPOINT_MAX) {
+        rec->path = url;           /* the whole URL is the path: no copy */
+    } else {
+        size_t n = put(text->path, sizeof text->path, 0, url, path_len);
+        text->path[n] = '\0';
+        rec->path = text->path;
+    }
+    rec->query = q ? text->query : NULL;
 }
 
 static void set_times(const sf_txn *t, sf_record *rec, sf_txn_times *times)
@@ -205,13 +203,12 @@ static void set_times(const sf_txn *t, sf_record *rec, sf_txn_times *times)
 }
 
 int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options *opt,
-                     sf_record *rec, sf_txn_times *times)
+                     sf_record *rec, sf_txn_times *times, sf_record_text *text)
 {
     int client = f->client == SF_SIDE_UNKNOWN ? 0 : f->client;
-    char caddr[64], saddr[64], ipaddr[64], version[16];
-    sf_flow_addr_text(f, client, caddr, sizeof caddr);
-    sf_flow_addr_text(f, !client, saddr, sizeof saddr);
-    client_address(opt, caddr, t->field[SF_FIELD_XFF], ipaddr, sizeof ipaddr);
+    sf_flow_addr_text(f, client, text->caddr, sizeof text->caddr);
+    sf_flow_addr_text(f, !client, text->saddr, sizeof text->saddr);
+    client_address(opt, text->caddr, t->field[SF_FIELD_XFF], text->ipaddr, sizeof text->ipaddr);
     if (t->have_request)
         copy_text(rec->method, sizeof rec->method, llhttp_method_name((llhttp_method_t)t->method));
     rec->status_code = t->status;
@@ -224,21 +221,21 @@ int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options 
     rec->flags = t->flags | (f->midstream ? SF_FLAG_MIDSTREAM : 0);
     set_times(t, rec, times);
     if (t->http_major < 10 && t->http_minor < 10) { /* always, in practice */
-        version[0] = (char)('0' + t->http_major);
-        version[1] = '.';
-        version[2] = (char)('0' + t->http_minor);
-        version[3] = '\0';
+        text->version[0] = (char)('0' + t->http_major);
+        text->version[1] = '.';
+        text->version[2] = (char)('0' + t->http_minor);
+        text->version[3] = '\0';
     } else {
-        snprintf(version, sizeof version, "%u.%u", t->http_major, t->http_minor);
+        snprintf(text->version, sizeof text->version, "%u.%u", t->http_major, t->http_minor);
     }
-    const char *ctype = t->resp_content_type ? t->resp_content_type : t->field[SF_FIELD_CONTENT_TYPE];
-    if (set_url(t, opt, rec) < 0 || set_text(&rec->client_ip, caddr) < 0 ||
-        set_text(&rec->server_ip, saddr) < 0 || set_text(&rec->ip_address, ipaddr) < 0 ||
-        set_text(&rec->host, t->field[SF_FIELD_HOST]) < 0 ||
-        set_text(&rec->user_agent, t->field[SF_FIELD_USER_AGENT]) < 0 ||
-        set_text(&rec->x_forwarded_for, t->field[SF_FIELD_XFF]) < 0 ||
-        set_text(&rec->content_type, ctype) < 0 ||
-        (t->http_major && set_text(&rec->http_version, version) < 0))
-        return -1;
+    set_url(t, opt, rec, text);
+    rec->client_ip = text->caddr;
+    rec->server_ip = text->saddr;
+    rec->ip_address = text->ipaddr;
+    rec->host = t->field[SF_FIELD_HOST];
+    rec->user_agent = t->field[SF_FIELD_USER_AGENT];
+    rec->x_forwarded_for = t->field[SF_FIELD_XFF];
+    rec->content_type = t->resp_content_type ? t->resp_content_type : t->field[SF_FIELD_CONTENT_TYPE];
+    rec->http_version = t->http_major ? text->version : NULL;
     return 0;
 }

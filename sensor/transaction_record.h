@@ -10,9 +10,18 @@
 #include "sensor/http_conn.h"
 #include "sensor/sensor_engine.h"
 
-/* Fills rec (initialised by the caller) and times. Returns 0, or -1 on OOM. */
+/* Storage for the record's strings that are not already in the transaction: the record
+ * borrows them (and the transaction's fields) instead of allocating ten strings per
+ * transaction. Lives on the caller's stack for the duration of the emit callback. */
+typedef struct sf_record_text {
+    char caddr[64], saddr[64], ipaddr[64], version[16];
+    char path[SF_ENDPOINT_MAX + 1], endpoint[SF_ENDPOINT_MAX + 1], query[SF_QUERY_MAX + 1];
+} sf_record_text;
+
+/* Fills rec (initialised by the caller, not to be cleared: its strings point into text
+ * and t) and times. Returns 0. */
 int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options *opt,
-                     sf_record *rec, sf_txn_times *times);
+                     sf_record *rec, sf_txn_times *times, sf_record_text *text);
 
 /* Copies query into out (size bytes) with the values of secret keys replaced by
  * "REDACTED"; returns the length written. Keys compare case-insensitively. */
