@@ -51,18 +51,21 @@ uint64_t sf_api_data_generation(struct sf_app *app)
 
 void sf_api_data_changed(void) { atomic_fetch_add(&api_changes, 1); }
 
-/* The live slot for (key, generation), or NULL. Called with the lock held. */
-static slot *find(const char *key, uint64_t generation)
+/* The slot for (key, generation), or NULL; an old one only if allowed. Called with the
+ * lock held. */
+static slot *find_slot(const char *key, uint64_t generation, bool old_too)
 {
     int64_t now = sf_monotonic_us();
     for (int i = 0; key[0] && i < SLOTS; i++) {
         slot *s = &slots[i];
-        if (s->text && s->generation == generation && now - s->stored_us <= MAX_AGE_US &&
+        if (s->text && s->generation == generation && (old_too || now - s->stored_us <= MAX_AGE_US) &&
             strcmp(s->key, key) == 0)
             return s;
     }
     return NULL;
 }
+
+static slot *find(const char *key, uint64_t generation) { return find_slot(key, generation, false); }
 
 static char *copy_of(const char *data, size_t len)
 {
@@ -153,11 +156,12 @@ static bool accepts_gzip(struct sf_request *r)
     return h && strstr(h, "gzip");
 }
 
-bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation)
+/* Answers r from the slot for (key, generation), old ones too when allowed. */
+static bool reply_from(struct sf_request *r, const char *key, uint64_t generation, bool old_too)
 {
     bool gzip = accepts_gzip(r);
     pthread_mutex_lock(&lock);
-    slot *s = find(key, generation);
+    slot *s = find_slot(key, generation, old_too);
     bool use_gz = s && gzip && s->gz;
     size_t len = !s ? 0 : use_gz ? s->gz_len : s->len;
     char *body = !s ? NULL : copy_of(use_gz ? s->gz : s->text, len);
@@ -172,6 +176,11 @@ bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generati
     return true;
 }
 
+bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation)
+{
+    return reply_from(r, key, generation, false);
+}
+
 bool sf_api_cache_wait(struct sf_request *r, const char *key, uint64_t generation)
 {
     if (!key[0])
@@ -179,6 +188,10 @@ bool sf_api_cache_wait(struct sf_request *r, const char *key, uint64_t generatio
     flight *f = flights;
     while (f && !(f->generation == generation && strcmp(f->key, key) == 0))
         f = f->next;
+    /* Same generation, only older than MAX_AGE: while it is being refreshed, the old
+     * answer is good enough for everyone but the one who asked first. */
+    if (f && reply_from(r, key, generation, true))
+        return true;
     if (!f) {
         f = calloc(1, sizeof *f);
         if (f) {

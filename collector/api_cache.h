@@ -43,8 +43,9 @@ void sf_api_cache_put(const char *key, uint64_t generation, const char *text, si
  * generation) is there; returns whether it did. Call on the loop thread. */
 bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation);
 
-/* When a query for (key, generation) is running, queues r to be answered when it lands
- * and returns true. Otherwise records that the caller is about to run it and returns
+/* When a query for (key, generation) is running, answers r with the expired answer of
+ * that same generation if there is one (a refresh for what the generation cannot see),
+ * else queues r to be answered when the query lands, and returns true. Otherwise records that the caller is about to run it and returns
  * false. Loop thread only. */
 bool sf_api_cache_wait(struct sf_request *r, const char *key, uint64_t generation);
 /* The query for (key, generation) finished (stored or failed): answers its waiters from
