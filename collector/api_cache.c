@@ -16,7 +16,7 @@
 #define SLOTS 64
 /* The generation only counts this collector's writes: what other collectors sharing the
  * database write, and what retention deletes, shows after at most this long. */
-#define MAX_AGE_US (2LL * 1000000)
+#define MAX_AGE_US (10LL * 1000000)
 #define MAX_TEXT (64u << 20) /* answers larger than this are not kept */
 #define GZIP_MIN 2048        /* smaller answers are sent as they are */
 
