@@ -25,13 +25,15 @@ int sf_detectors_init(sf_detectors *d, uint32_t client_capacity)
     pthread_rwlock_init(&d->model_lock, NULL);
     pthread_mutex_init(&d->clients_lock, NULL);
     d->clients = sf_client_table_new(client_capacity);
-    return d->clients ? 0 : -1;
+    d->demo_clients = sf_client_table_new(4096);
+    return d->clients && d->demo_clients ? 0 : -1;
 }
 
 void sf_detectors_destroy(sf_detectors *d)
 {
     sf_if_free(d->model);
     sf_client_table_free(d->clients);
+    sf_client_table_free(d->demo_clients);
     pthread_rwlock_destroy(&d->model_lock);
     pthread_mutex_destroy(&d->clients_lock);
 }
@@ -272,7 +274,7 @@ void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n)
     /* One lock per job for the shared client table, then score without it. */
     pthread_mutex_lock(&d->clients_lock);
     for (size_t i = 0; i < n; i++)
-        observe(d->clients, &items[i], &ctx[i]);
+        observe(items[i].demo ? d->demo_clients : d->clients, &items[i], &ctx[i]);
     pthread_mutex_unlock(&d->clients_lock);
     pthread_rwlock_rdlock(&d->model_lock);
     for (size_t i = 0; i < n; i++)

@@ -33,6 +33,8 @@ typedef struct sf_detectors {
     int model_version;
     pthread_mutex_t clients_lock;
     sf_client_table *clients;
+    sf_client_table *demo_clients; /* demo data (back-dated, invented clients) kept apart
+                                      so it cannot skew real clients' context */
 } sf_detectors;
 
 int sf_detectors_init(sf_detectors *d, uint32_t client_capacity);
