@@ -58,7 +58,7 @@ for w in 1 2; do
 done
 awk -v s="$tsec" -v t="$ttx" -v r="$(cut -d' ' -f2 "$work/tshark.time")" -v f="$fpkts" -v rep="$repeat" -v fs="$fsec" \
   'BEGIN { p = f / rep; printf "%-22s %12.0f %12.0f %12.2f %12.1f %12.3f %10.1f\n", "tshark -Y http.request", p/s, t/s, (p/s)/(f/fs), 1, s, r/1024 }'
-if [ -n "$hsec" ]; then echo "httpry: $hsec s"; else echo "httpry: not installed (not in Debian's archive here)"; fi
+if [ -n "$hsec" ]; then echo "httpry: $hsec s"; else echo "httpry: not installed (Debian has it: apt-get install httpry)"; fi
 echo "(sensor and floor read the file $repeat times; tshark once; rates per CPU second (user+system);"
 echo " requests/s = HTTP requests found (tshark: frames matching http.request); wall seconds:"
 for t in floor s1 s2 tshark; do printf ' %s %s' "$t" "$(cut -d' ' -f3 "$work/$t.time")"; done
