@@ -11,7 +11,7 @@ libevent-dev libpq-dev libjansson-dev libjwt-dev libcunit1-dev libsodium-dev lib
 node-llhttp libssl-dev postgresql postgresql-contrib iproute2 procps curl python3"
 for arg in "$@"; do
   case "$arg" in
-    --bench) want="$want tshark python3-sklearn python3-numpy wrk hyperfine" ;;
+    --bench) want="$want tshark httpry python3-sklearn python3-numpy wrk hyperfine valgrind" ;;
     --browser) want="$want chromium nodejs npm" ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
