@@ -178,8 +178,14 @@ static void to_http_context(const sf_client_minute *c, sf_http_context *out)
 static void observe(sf_client_table *t, const sf_ingest_item *it, sf_client_minute *ctx)
 {
     const sf_record *r = &it->rec;
-    sf_client_observe(t, r->client_ip ? r->client_ip : r->ip_address, it->ts_us, it->route,
-                      r->status_code, is_auth_route(it->route), ctx);
+    const char *client = r->client_ip ? r->client_ip : r->ip_address;
+    if (!client) {
+        /* Without an address every such record would look like one very busy client. */
+        memset(ctx, 0, sizeof *ctx);
+        return;
+    }
+    sf_client_observe(t, client, it->ts_us, it->route, r->status_code,
+                      is_auth_route(it->route), ctx);
 }
 
 static int by_time(const void *a, const void *b, void *arg)
