@@ -231,7 +231,7 @@ struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
 static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
 {
     float base[SF_HTTP_FEATURE_COUNT], stack_row[MODEL_ROW_STACK];
-    sf_features_from_record(&it->rec, NULL, 0, base); /* for the payload indicators */
+    sf_features_from_record(&it->rec, NULL, 0, base); /* payload indicators, model row */
     verdict v = {0};
     check_behaviour(&d->limits, ctx, it, base, &v);
     check_rules(&d->limits, &it->rec, &v);
@@ -243,7 +243,7 @@ static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minu
                                                    : malloc(model->n_features * sizeof *row);
         sf_http_context hc;
         to_http_context(ctx, &hc);
-        if (row && sf_model_features(model, &it->rec, NULL, 0, &hc, row) == 0) {
+        if (row && sf_model_features_from(model, &it->rec, NULL, 0, base, &hc, row) == 0) {
             score = sf_if_score(model, row);
             it->model_version = d->model_version;
             if (score >= model->threshold) {

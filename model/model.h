@@ -44,6 +44,12 @@ void sf_model_train_options_default(sf_model_train_options *opts);
 int sf_model_features(const sf_iforest *model, const sf_record *rec, const char *body,
                       size_t body_len, const sf_http_context *ctx, float *row);
 
+/* sf_model_features for a caller that already has the record's sf_features_from_record
+ * row (base, SF_HTTP_FEATURE_COUNT floats): saves computing it twice per request. */
+int sf_model_features_from(const sf_iforest *model, const sf_record *rec, const char *body,
+                           size_t body_len, const float *base, const sf_http_context *ctx,
+                           float *row);
+
 /* Trains an HTTP model from normal traffic records: learns the request profile (cross-
  * fitted for the training rows, see request_profile.h), computes every record's row
  * (contexts: one per record, or NULL for zeros; records carry no bodies), keeps the

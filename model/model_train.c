@@ -76,8 +76,19 @@ int sf_model_features(const sf_iforest *model, const sf_record *rec, const char 
 {
     if (!model->http_index)
         return -1;
+    float base[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(rec, body, body_len, base);
+    return sf_model_features_from(model, rec, body, body_len, base, ctx, row);
+}
+
+int sf_model_features_from(const sf_iforest *model, const sf_record *rec, const char *body,
+                           size_t body_len, const float *base, const sf_http_context *ctx,
+                           float *row)
+{
+    if (!model->http_index)
+        return -1;
     float full[SF_HTTP_FEATURE_COUNT];
-    sf_features_from_record(rec, body, body_len, full);
+    memcpy(full, base, sizeof full);
     if (model->profile)
         sf_profile_features(model->profile, rec, body, body_len,
                             full + SF_HF_PROFILE_ROUTE_NOVELTY);
