@@ -7,6 +7,7 @@
 
 #include "collector/gzip_inflate.h"
 #include "common/record_json.h"
+#include "common/record_scan.h"
 #include "common/time_util.h"
 
 #define JSON_DEPTH_MAX 32
@@ -62,6 +63,42 @@ static int too_old(const sf_ingest_item *it, int64_t now, int64_t max_age_us)
 
 #define TOO_OLD_MSG "timestamp: older than the traffic retention period"
 
+/* Takes one decoded record (or its refusal) into the job as item number job->count. */
+static void take_record(sf_ingest_job *job, size_t index, sf_record *rec, int valid,
+                        const sf_field_errors *errs, int64_t now, int64_t max_age_us)
+{
+    const char *reason = NULL;
+    char detail[256];
+    if (!valid) {
+        snprintf(detail, sizeof detail, "%s: %s", errs->items[0].field, errs->items[0].msg);
+        reason = detail;
+    } else {
+        sf_ingest_item *it = &job->items[job->count];
+        it->rec = *rec;
+        sf_ingest_item_prepare(it, now);
+        if (!too_old(it, now, max_age_us)) {
+            job->count++;
+            return;
+        }
+        sf_ingest_item_clear(it);
+        reason = TOO_OLD_MSG;
+    }
+    json_array_append_new(job->rejected, json_pack("{s:I,s:s}", "index", (json_int_t)index,
+                                                   "detail", reason));
+}
+
+/* Drops whatever a scan that fell back had already taken. */
+static void reset_items(sf_ingest_job *job)
+{
+    for (size_t i = 0; i < job->count; i++)
+        sf_ingest_item_clear(&job->items[i]);
+    free(job->items);
+    job->items = NULL;
+    job->count = 0;
+    json_decref(job->rejected);
+    job->rejected = NULL;
+}
+
 static void decode_batch(sf_ingest_job *job, json_t *root, int64_t max_age_us)
 {
     if (!json_is_object(root)) {
@@ -84,36 +121,22 @@ static void decode_batch(sf_ingest_job *job, json_t *root, int64_t max_age_us)
     job->rejected = json_array();
     int64_t now = sf_now_us();
     for (size_t i = 0; i < n; i++) {
-        sf_ingest_item *it = &job->items[job->count];
+        sf_record rec;
         sf_field_errors errs = {0};
-        if (sf_record_from_json(json_array_get(records, i), &it->rec, &errs) != 0) {
-            char detail[256];
-            snprintf(detail, sizeof detail, "%s: %s", errs.items[0].field, errs.items[0].msg);
-            json_array_append_new(job->rejected, json_pack("{s:I,s:s}", "index", (json_int_t)i,
-                                                           "detail", detail));
-            continue;
-        }
-        sf_ingest_item_prepare(it, now);
-        if (too_old(it, now, max_age_us)) {
-            json_array_append_new(job->rejected, json_pack("{s:I,s:s}", "index", (json_int_t)i,
-                                                           "detail", TOO_OLD_MSG));
-            sf_ingest_item_clear(it);
-            continue;
-        }
-        job->count++;
+        int valid = sf_record_from_json(json_array_get(records, i), &rec, &errs) == 0;
+        take_record(job, i, &rec, valid, &errs, now, max_age_us);
     }
 }
 
-static void decode_single(sf_ingest_job *job, json_t *root, int64_t max_age_us)
+static void decode_single(sf_ingest_job *job, sf_record *rec, int valid,
+                          const sf_field_errors *errs, int64_t max_age_us)
 {
-    sf_field_errors errs = {0};
-    job->items = calloc(1, sizeof *job->items);
-    job->rejected = json_array();
-    if (sf_record_from_json(root, &job->items[0].rec, &errs) != 0) {
-        fail(job, 422, json_pack("{s:o}", "detail", field_errors_json(&errs)));
+    if (!valid) {
+        fail(job, 422, json_pack("{s:o}", "detail", field_errors_json(errs)));
         return;
     }
     int64_t now = sf_now_us();
+    job->items[0].rec = *rec;
     sf_ingest_item_prepare(&job->items[0], now);
     if (too_old(&job->items[0], now, max_age_us)) {
         sf_ingest_item_clear(&job->items[0]);
@@ -121,6 +144,79 @@ static void decode_single(sf_ingest_job *job, json_t *root, int64_t max_age_us)
         return;
     }
     job->count = 1;
+}
+
+/* The fast path's per-record callback: items grow as records arrive. */
+typedef struct scan_target {
+    sf_ingest_job *job;
+    size_t cap;
+    int64_t now, max_age_us;
+} scan_target;
+
+static int on_scanned(void *arg, size_t index, sf_record *rec, int valid,
+                      const sf_field_errors *errs)
+{
+    scan_target *t = arg;
+    sf_ingest_job *job = t->job;
+    if (job->count == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        sf_ingest_item *items = realloc(job->items, cap * sizeof *items);
+        if (!items) {
+            sf_record_clear(rec);
+            return -1;
+        }
+        memset(items + t->cap, 0, (cap - t->cap) * sizeof *items);
+        job->items = items;
+        t->cap = cap;
+    }
+    take_record(job, index, rec, valid, errs, t->now, t->max_age_us);
+    return 0;
+}
+
+/* Tries the one-pass scanner; 0 when it decoded the body, else the caller uses Jansson. */
+_Static_assert(sizeof(((sf_batch_scan *)0)->batch_id) == sizeof(((sf_ingest_job *)0)->batch_id),
+               "batch ids fit both");
+
+static int decode_fast(sf_ingest_job *job, int64_t max_age_us)
+{
+    int rc;
+    job->rejected = json_array();
+    if (job->is_batch) {
+        scan_target t = {job, 0, sf_now_us(), max_age_us};
+        sf_batch_scan scan = {.max_records = SF_BATCH_RECORDS_MAX, .on_record = on_scanned, .arg = &t};
+        rc = sf_record_scan_batch(job->body, job->body_len, &scan);
+        if (rc == 0) {
+            memcpy(job->sensor_id, scan.sensor_id, sizeof scan.sensor_id);
+            memcpy(job->batch_id, scan.batch_id, sizeof scan.batch_id);
+            if (!job->items)
+                job->items = calloc(1, sizeof *job->items);
+        }
+    } else {
+        sf_record rec;
+        sf_field_errors errs = {0};
+        int valid = 0;
+        job->items = calloc(1, sizeof *job->items);
+        rc = sf_record_scan_one(job->body, job->body_len, &rec, &valid, &errs);
+        if (rc == 0)
+            decode_single(job, &rec, valid, &errs, max_age_us);
+    }
+    if (rc != 0)
+        reset_items(job);
+    return rc;
+}
+
+static void decode_slow(sf_ingest_job *job, json_t *root, int64_t max_age_us)
+{
+    if (job->is_batch) {
+        decode_batch(job, root, max_age_us);
+        return;
+    }
+    sf_record rec;
+    sf_field_errors errs = {0};
+    int valid = sf_record_from_json(root, &rec, &errs) == 0;
+    job->items = calloc(1, sizeof *job->items);
+    job->rejected = json_array();
+    decode_single(job, &rec, valid, &errs, max_age_us);
 }
 
 void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated, int64_t max_age_us)
@@ -141,19 +237,18 @@ void sf_ingest_decode(sf_ingest_job *job, size_t max_inflated, int64_t max_age_u
         job->body = plain;
         job->body_len = plain_len;
     }
-    json_error_t jerr;
-    json_t *root = sf_json_load_bounded(job->body, job->body_len, JSON_DEPTH_MAX, &jerr);
+    if (decode_fast(job, max_age_us) != 0) {
+        json_error_t jerr;
+        json_t *root = sf_json_load_bounded(job->body, job->body_len, JSON_DEPTH_MAX, &jerr);
+        if (!root) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "JSON decode error: %s", jerr.text);
+            fail_field(job, "body", "json_invalid", msg);
+        } else {
+            decode_slow(job, root, max_age_us);
+            json_decref(root);
+        }
+    }
     free(job->body);
     job->body = NULL;
-    if (!root) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "JSON decode error: %s", jerr.text);
-        fail_field(job, "body", "json_invalid", msg);
-        return;
-    }
-    if (job->is_batch)
-        decode_batch(job, root, max_age_us);
-    else
-        decode_single(job, root, max_age_us);
-    json_decref(root);
 }

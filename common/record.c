@@ -58,6 +58,27 @@ int sf_record_copy(sf_record *dst, const sf_record *src)
     return 0;
 }
 
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int sf_record_equal(const sf_record *a, const sf_record *b)
+{
+    int same = strcmp(a->method, b->method) == 0 && a->status_code == b->status_code &&
+               a->response_time_ms == b->response_time_ms &&
+               a->request_size_bytes == b->request_size_bytes &&
+               a->response_size_bytes == b->response_size_bytes &&
+               a->timestamp_us == b->timestamp_us && a->client_port == b->client_port &&
+               a->server_port == b->server_port && a->ttfb_us == b->ttfb_us &&
+               a->duration_us == b->duration_us && a->req_body_bytes == b->req_body_bytes &&
+               a->resp_body_bytes == b->resp_body_bytes && a->flags == b->flags;
+#define SAME_FIELD(f) same = same && same_text(a->f, b->f);
+    SF_RECORD_STRINGS(SAME_FIELD)
+#undef SAME_FIELD
+    return same;
+}
+
 int sf_record_set_text(char **slot, const char *text, size_t len)
 {
     char *copy = malloc(len + 1);

@@ -75,6 +75,9 @@ void sf_record_clear(sf_record *rec);
 /* Deep copy; returns 0, or -1 on allocation failure (dst is then cleared). */
 int sf_record_copy(sf_record *dst, const sf_record *src);
 
+/* 1 when every field of a and b is the same (strings by content). */
+int sf_record_equal(const sf_record *a, const sf_record *b);
+
 /* Replaces *slot with a copy of the first len bytes of text (NUL-terminated). */
 int sf_record_set_text(char **slot, const char *text, size_t len);
 

@@ -1,18 +1,14 @@
-/* JSON codec for the transaction record: decode + validate (naming each bad field and
- * why) and encode to the batch-record shape of api.md. */
+/* JSON codec for the transaction record on Jansson: decoding hands the object's values to
+ * the shared validator (record_fields.c); encoding makes the batch-record shape of api.md. */
 #include "common/record_json.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/addr.h"
+#include "common/record_fields.h"
 #include "common/time_util.h"
 
-#define SF_JSON_MAX_INT 9007199254740991LL /* 2^53 - 1: exact in every JSON reader */
-#define SF_RESPONSE_TIME_MAX_MS 86400000.0 /* one day */
-#define SF_FUTURE_SLACK_US (24LL * 3600 * 1000000)
 
 void sf_field_errors_add(sf_field_errors *errs, const char *field, const char *type,
                          const char *fmt, ...)
@@ -28,251 +24,46 @@ void sf_field_errors_add(sf_field_errors *errs, const char *field, const char *t
     va_end(ap);
 }
 
-/* A validation step: the JSON object, where errors go, and whether any occurred. */
-typedef struct decoder {
-    const json_t *obj;
-    sf_field_errors *errs;
-    int failed;
-} decoder;
-
-static void fail(decoder *d, const char *field, const char *type, const char *msg)
+/* One JSON value as the validator sees it. */
+static void to_field(const json_t *v, sf_field_value *out)
 {
-    d->failed = 1;
-    sf_field_errors_add(d->errs, field, type, "%s", msg);
-}
-
-/* Looks up key; returns NULL for absent or null (both mean "not given"). */
-static const json_t *field(const decoder *d, const char *key)
-{
-    const json_t *v = json_object_get(d->obj, key);
-    return (v && !json_is_null(v)) ? v : NULL;
-}
-
-static void get_text(decoder *d, const char *key, size_t min, size_t max, char **slot)
-{
-    const json_t *v = field(d, key);
-    if (!v) {
-        if (min > 0)
-            fail(d, key, "missing", "Field required");
-        return;
-    }
-    if (!json_is_string(v)) {
-        fail(d, key, "string_type", "Input should be a valid string");
-        return;
-    }
-    size_t len = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (memchr(s, '\0', len)) {
-        fail(d, key, "value_error", "String must not contain NUL characters");
-        return;
-    }
-    if (len < min) {
-        fail(d, key, "string_too_short", "String should have at least 1 character");
-        return;
-    }
-    if (len > max) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "String should have at most %zu characters", max);
-        fail(d, key, "string_too_long", msg);
-        return;
-    }
-    if (sf_record_set_text(slot, s, len))
-        fail(d, key, "memory", "Out of memory");
-}
-
-static int get_int(decoder *d, const char *key, int64_t min, int64_t max, int64_t *out)
-{
-    const json_t *v = field(d, key);
-    if (!v)
-        return 0;
-    if (!json_is_integer(v)) {
-        fail(d, key, "int_type", "Input should be a valid integer");
-        return -1;
-    }
-    json_int_t n = json_integer_value(v);
-    if (n < min || n > max) {
-        char msg[96];
-        snprintf(msg, sizeof msg, "Input should be between %lld and %lld", (long long)min,
-                 (long long)max);
-        fail(d, key, n < min ? "greater_than_equal" : "less_than_equal", msg);
-        return -1;
-    }
-    *out = n;
-    return 1;
-}
-
-static void get_port(decoder *d, const char *key, int *out)
-{
-    int64_t n;
-    if (get_int(d, key, 0, 65535, &n) == 1)
-        *out = (int)n;
-}
-
-static void get_ip(decoder *d, const char *key, char **slot)
-{
-    char *text = NULL;
-    get_text(d, key, 0, SF_ADDR_TEXT_MAX * 2, &text);
-    if (!text)
-        return;
-    char canon[SF_ADDR_TEXT_MAX];
-    if (sf_addr_canonical(text, canon))
-        fail(d, key, "ip_address", "Input is not a valid IPv4 or IPv6 address");
-    else
-        sf_record_set_text(slot, canon, strlen(canon));
-    free(text);
-}
-
-/* RFC 9110 token characters: what a method may contain. */
-static int is_token(const char *s)
-{
-    for (; *s; s++)
-        if (!strchr("!#$%&'*+-.^_`|~", *s) && !((*s >= '0' && *s <= '9') ||
-                                                 (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
-            return 0;
-    return 1;
-}
-
-static void get_method(decoder *d, sf_record *rec)
-{
-    char *m = NULL;
-    const json_t *v = field(d, "method");
-    if ((rec->flags & SF_FLAG_NO_REQUEST) &&
-        (!v || (json_is_string(v) && json_string_length(v) == 0))) {
-        memcpy(rec->method, "-", 2); /* a response whose request was never seen */
-        return;
-    }
-    get_text(d, "method", 1, SF_METHOD_MAX, &m);
-    if (!m)
-        return;
-    if (!is_token(m))
-        fail(d, "method", "value_error", "Method must be an HTTP token");
-    else
-        memcpy(rec->method, m, strlen(m) + 1);
-    free(m);
-}
-
-static void get_response_time(decoder *d, sf_record *rec)
-{
-    const json_t *v = field(d, "response_time_ms");
-    if (!v) {
-        fail(d, "response_time_ms", "missing", "Field required");
-        return;
-    }
-    if (!json_is_number(v)) {
-        fail(d, "response_time_ms", "float_type", "Input should be a valid number");
-        return;
-    }
-    double ms = json_number_value(v);
-    if (!isfinite(ms) || ms < 0 || ms > SF_RESPONSE_TIME_MAX_MS)
-        fail(d, "response_time_ms", ms < 0 ? "greater_than_equal" : "less_than_equal",
-             "Input should be between 0 and 86400000");
-    else
-        rec->response_time_ms = ms;
-}
-
-static void get_timestamp(decoder *d, sf_record *rec)
-{
-    const json_t *v = field(d, "timestamp");
-    if (!v)
-        return;
-    int64_t us;
-    if (!json_is_string(v) || sf_time_parse(json_string_value(v), &us)) {
-        fail(d, "timestamp", "datetime_parsing", "Input should be an RFC 3339 date-time");
-        return;
-    }
-    if (us > sf_now_us() + SF_FUTURE_SLACK_US) {
-        fail(d, "timestamp", "datetime_future", "Timestamp is more than 24 hours in the future");
-        return;
-    }
-    rec->timestamp_us = us;
-}
-
-static void get_flags(decoder *d, sf_record *rec)
-{
-    const json_t *v = field(d, "flags");
-    if (!v)
-        return;
-    if (!json_is_array(v) || json_array_size(v) > SF_FLAG_COUNT * 2) {
-        fail(d, "flags", "list_type", "Input should be a short list of flag names");
-        return;
-    }
-    size_t i;
-    const json_t *item;
-    json_array_foreach(v, i, item) {
-        uint32_t bit = json_is_string(item) ? sf_record_flag_from_name(json_string_value(item)) : 0;
-        if (!bit) {
-            fail(d, "flags", "enum", "Unknown flag");
-            return;
+    memset(out, 0, sizeof *out);
+    if (!v || json_is_null(v)) {
+        out->kind = SF_FIELD_ABSENT;
+    } else if (json_is_string(v)) {
+        out->kind = SF_FIELD_STRING;
+        out->text = json_string_value(v);
+        out->len = json_string_length(v);
+    } else if (json_is_integer(v)) {
+        out->kind = SF_FIELD_INTEGER;
+        out->integer = json_integer_value(v);
+        out->real = (double)out->integer;
+    } else if (json_is_real(v)) {
+        out->kind = SF_FIELD_REAL;
+        out->real = json_real_value(v);
+    } else if (json_is_array(v)) {
+        out->kind = SF_FIELD_ARRAY;
+        out->n_items = json_array_size(v);
+        for (size_t i = 0; i < out->n_items && i < SF_FIELD_ARRAY_MAX; i++) {
+            const json_t *item = json_array_get(v, i);
+            out->item_text[i] = json_is_string(item) ? json_string_value(item) : NULL;
         }
-        rec->flags |= bit;
+    } else {
+        out->kind = SF_FIELD_OTHER;
     }
-}
-
-static void get_status(decoder *d, sf_record *rec)
-{
-    int64_t n;
-    int got = get_int(d, "status_code", SF_STATUS_MIN, SF_STATUS_MAX, &n);
-    if (got == 1)
-        rec->status_code = (int)n;
-    else if (got == 0 && !(rec->flags & SF_FLAG_NO_RESPONSE))
-        fail(d, "status_code", "missing", "Field required");
-}
-
-/* A sensor may send path + query without endpoint: endpoint is then derived. */
-static void derive_endpoint(decoder *d, sf_record *rec)
-{
-    if (rec->endpoint || !rec->path || d->failed)
-        return;
-    size_t plen = strlen(rec->path), qlen = rec->query ? strlen(rec->query) : 0;
-    if (plen + qlen + 1 > SF_ENDPOINT_MAX) {
-        fail(d, "endpoint", "string_too_long", "path and query together exceed 2048 characters");
-        return;
-    }
-    char buf[SF_ENDPOINT_MAX + 2];
-    snprintf(buf, sizeof buf, "%s%s%s", rec->path, qlen ? "?" : "", qlen ? rec->query : "");
-    sf_record_set_text(&rec->endpoint, buf, strlen(buf));
 }
 
 int sf_record_from_json(const json_t *obj, sf_record *rec, sf_field_errors *errs)
 {
-    sf_record_init(rec);
-    decoder d = {obj, errs, 0};
     if (!json_is_object(obj)) {
-        fail(&d, "body", "model_attributes_type", "Input should be a JSON object");
+        sf_record_init(rec);
+        sf_field_errors_add(errs, "body", "model_attributes_type", "Input should be a JSON object");
         return -1;
     }
-    get_text(&d, "path", 0, SF_ENDPOINT_MAX, &rec->path);
-    get_text(&d, "query", 0, SF_QUERY_MAX, &rec->query);
-    get_text(&d, "endpoint", rec->path ? 0 : 1, SF_ENDPOINT_MAX, &rec->endpoint);
-    get_flags(&d, rec);
-    get_method(&d, rec);
-    get_status(&d, rec);
-    get_response_time(&d, rec);
-    get_int(&d, "request_size_bytes", 0, SF_JSON_MAX_INT, &rec->request_size_bytes);
-    get_int(&d, "response_size_bytes", 0, SF_JSON_MAX_INT, &rec->response_size_bytes);
-    get_ip(&d, "ip_address", &rec->ip_address);
-    get_text(&d, "user_agent", 0, SF_USER_AGENT_MAX, &rec->user_agent);
-    get_timestamp(&d, rec);
-    get_ip(&d, "client_ip", &rec->client_ip);
-    get_port(&d, "client_port", &rec->client_port);
-    get_ip(&d, "server_ip", &rec->server_ip);
-    get_port(&d, "server_port", &rec->server_port);
-    get_text(&d, "host", 0, SF_HOST_MAX, &rec->host);
-    get_text(&d, "http_version", 0, 16, &rec->http_version);
-    get_text(&d, "content_type", 0, SF_SHORT_TEXT_MAX, &rec->content_type);
-    get_text(&d, "x_forwarded_for", 0, SF_XFF_MAX, &rec->x_forwarded_for);
-    get_int(&d, "ttfb_us", 0, SF_JSON_MAX_INT, &rec->ttfb_us);
-    get_int(&d, "duration_us", 0, SF_JSON_MAX_INT, &rec->duration_us);
-    get_int(&d, "req_body_bytes", 0, SF_JSON_MAX_INT, &rec->req_body_bytes);
-    get_int(&d, "resp_body_bytes", 0, SF_JSON_MAX_INT, &rec->resp_body_bytes);
-    derive_endpoint(&d, rec);
-    if (!rec->method[0] && !d.failed)
-        fail(&d, "method", "missing", "Field required");
-    if (d.failed) {
-        sf_record_clear(rec);
-        return -1;
-    }
-    return 0;
+    sf_record_fields fields;
+    for (int k = 0; k < SF_KEY_COUNT; k++)
+        to_field(json_object_get(obj, sf_record_key_name(k)), &fields.v[k]);
+    return sf_record_from_fields(&fields, rec, errs);
 }
 
 /* Refuses input nested deeper than max_depth before Jansson builds it (Jansson's own

@@ -42,16 +42,34 @@ load() { # prefix records
   "$dir/ingest_load" --port "$port" --token "$token" --records "$2" --batch "$BATCH" --conns "$CONNS" --prefix "$1"
 }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
+# CPU seconds (user + system) used so far by one process, or by its descendants only.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+cpu_of_children() {
+  local total=0 c
+  for c in $(pgrep -P "$1"); do
+    total=$("$py" -c "print($total + $(cpu_of "$c") + $(cpu_of_children "$c"))")
+  done
+  echo "$total"
+}
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (model auto-training on the first real records happens here)"
 load warm 20000 >/dev/null
-sleep 2
+# The measured run must not share the CPU with that training: wait for the trained model.
+for _ in $(seq 1 600); do
+  v=$(curl -fs "http://127.0.0.1:$port/api/model" | "$py" -c 'import json,sys; print(json.load(sys.stdin).get("version") or 0)')
+  [ "$v" -ge 2 ] && break
+  sleep 0.2
+done
+echo "model version $v"
 sql "TRUNCATE traffic_logs, anomalies, rollup_minute, ingest_batches"
 
 echo "== ours: $RECORDS records, batches of $BATCH (gzip), $CONNS connections, $WORKERS ingest workers"
+c0=$(cpu_of "$pid") p0=$(cpu_of_children "$pid")
 out=$(load run "$RECORDS")
+c1=$(cpu_of "$pid") p1=$(cpu_of_children "$pid")
 echo "$out"
+"$py" -c "print('cpu per record: collector %.1f us, its PostgreSQL %.1f us' % (($c1 - $c0) * 1e6 / $RECORDS, ($p1 - $p0) * 1e6 / $RECORDS))"
 ours=$(field rps <<<"$out")
 stored=$(sql "SELECT count(*) FROM traffic_logs")
 [ "$stored" = "$RECORDS" ] || { echo "stored $stored rows, expected $RECORDS"; exit 1; }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/record_json.h"
+#include "record_scan_differential.h"
 
 static void test_minimal_record(void)
 {
@@ -124,6 +125,8 @@ static void test_bad_records_name_the_field(void)
         }
         CU_ASSERT_PTR_NULL(r.endpoint);
         sf_record_clear(&r);
+        char why[160]; /* the one-pass scanner must refuse each the same way */
+        CU_ASSERT_EQUAL(sf_record_scan_check(j, strlen(j), NULL, why, sizeof why), 0);
     }
 }
 
