@@ -2,6 +2,7 @@
  * replaced first. */
 #include "collector/api_cache.h"
 
+#include <event2/buffer.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -156,24 +157,28 @@ static bool accepts_gzip(struct sf_request *r)
     return h && strstr(h, "gzip");
 }
 
-/* Answers r from the slot for (key, generation), old ones too when allowed. */
+/* Answers r from the slot for (key, generation), old ones too when allowed. The stored
+ * text, or its stored gzip form, is copied once, straight into the reply's buffer. */
 static bool reply_from(struct sf_request *r, const char *key, uint64_t generation, bool old_too)
 {
     bool gzip = accepts_gzip(r);
+    struct evbuffer *body = evbuffer_new();
+    if (!body)
+        return false;
     pthread_mutex_lock(&lock);
     slot *s = find_slot(key, generation, old_too);
     bool use_gz = s && gzip && s->gz;
     size_t len = !s ? 0 : use_gz ? s->gz_len : s->len;
-    char *body = !s ? NULL : copy_of(use_gz ? s->gz : s->text, len);
+    bool found = s && evbuffer_add(body, use_gz ? s->gz : s->text, len) == 0;
     pthread_mutex_unlock(&lock);
-    if (!body)
-        return false;
-    sf_reply_add_header(r, "Vary", "Accept-Encoding");
-    if (use_gz)
-        sf_reply_add_header(r, "Content-Encoding", "gzip");
-    sf_reply_raw(r, 200, "application/json", body, len);
-    free(body);
-    return true;
+    if (found) {
+        sf_reply_add_header(r, "Vary", "Accept-Encoding");
+        if (use_gz)
+            sf_reply_add_header(r, "Content-Encoding", "gzip");
+        sf_reply_buffer(r, 200, "application/json", body);
+    }
+    evbuffer_free(body);
+    return found;
 }
 
 bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation)

@@ -6,8 +6,9 @@
  * never serves an answer that a fresh query would not give, except for what it cannot see:
  * writes of other collectors on the same database and retention deletes; for those,
  * entries expire after 10 seconds (and are refreshed while still being served). Each
- * entry also keeps a gzip copy, sent to clients that accept it (browsers do): large
- * answers cost a tenth of the bytes.
+ * entry also keeps a gzip copy, made once when it is stored and sent to clients that
+ * accept it (browsers do): large answers cost a tenth of the bytes, and a hit costs one
+ * copy of the stored bytes into the reply.
  * Thread-safe, except the single-flight calls, which belong to the loop thread.
  *
  * Single flight: when many clients ask the same question at once (a new generation, or a

@@ -1,15 +1,19 @@
 /* GET /api/metrics (api.md): request counts, mean latency, errors (>= 400), server
  * errors (5xx) and p95/p99 per time bucket (1m, 5m, 1h, 1d; aligned on the Unix epoch, so
  * hours and days start at :00 and midnight UTC) and route template, newest first, for
- * start_time..end_time (default: the last 24 h). Served from rollup_minute only
- * (api_rollups.h): the rows of the window are grouped here and their sparse latency
- * histograms merged to read the percentiles. The cost depends on the number of minutes
- * and routes in the window, never on how many requests were stored. Answers are cached
- * per data generation (api_cache.h). */
+ * start_time..end_time (default: the last 24 h), one page of `limit` (1-10000, default
+ * 1000) rows from `offset` (deliberate: the whole window can be millions of rows), with
+ * `total` = the rows of the whole window. Served from rollup_minute only (api_rollups.h):
+ * PostgreSQL picks and counts the page's (bucket, route) groups, their rows are grouped
+ * here and their sparse latency histograms merged to read the percentiles. The cost
+ * depends on the number of minutes and routes in the window and on the page size, never
+ * on how many requests were stored. Answers are cached per data generation
+ * (api_cache.h). */
 #include "collector/api_metrics.h"
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +25,12 @@
 #include "collector/app.h"
 #include "common/record.h"
 
+#define LIMIT_DEFAULT 1000 /* rows of a page */
+#define LIMIT_MAX 10000
+
 typedef struct metrics_query {
     char start[SF_RFC3339_LEN], end[SF_RFC3339_LEN];
-    int64_t bucket_s;              /* bucket width */
+    sf_rollup_page page;           /* bucket width, limit, offset */
     char *route;                   /* NULL: every route */
     char key[SF_API_CACHE_KEY_MAX];
     uint64_t generation;
@@ -99,8 +106,9 @@ static void metric_item(sf_text *t, const rollup_ref *refs, size_t n, const sf_r
     sf_text_puts(t, "}");
 }
 
-static void write_metrics(sf_text *t, const sf_rollup_rows *in, int64_t bucket_s)
+static void write_metrics(sf_text *t, const sf_rollup_rows *in, const sf_rollup_page *page)
 {
+    int64_t bucket_s = page->bucket_s;
     size_t n = in->n, groups = 0;
     rollup_ref *refs = malloc((n ? n : 1) * sizeof *refs);
     const sf_rollup_row **rows = malloc((n ? n : 1) * sizeof *rows);
@@ -118,7 +126,8 @@ static void write_metrics(sf_text *t, const sf_rollup_rows *in, int64_t bucket_s
             ;
         metric_item(t, refs + i, j - i, rows, h, groups++ == 0);
     }
-    sf_text_printf(t, "],\"total\":%zu}", groups);
+    sf_text_printf(t, "],\"total\":%lld,\"limit\":%lld,\"offset\":%lld}", in->groups,
+                   (long long)page->limit, (long long)page->offset);
     free(refs);
     free(rows);
     free(h);
@@ -129,10 +138,10 @@ static char *metrics_run(PGconn *conn, void *ctx, int *status, char *err, size_t
     (void)status;
     metrics_query *q = ctx;
     sf_rollup_rows rows;
-    if (sf_rollups_read(conn, q->start, q->end, q->route, &rows, err, err_size))
+    if (sf_rollups_read_page(conn, q->start, q->end, q->route, &q->page, &rows, err, err_size))
         return NULL;
     sf_text t = {0};
-    write_metrics(&t, &rows, q->bucket_s);
+    write_metrics(&t, &rows, &q->page);
     sf_rollups_free(&rows);
     char *text = sf_text_take(&t);
     if (!text)
@@ -142,17 +151,28 @@ static char *metrics_run(PGconn *conn, void *ctx, int *status, char *err, size_t
     return text;
 }
 
-void sf_api_metrics(sf_request *r)
+/* Reads the query into the window, page and route; false when it answered 422. */
+static bool metrics_params(sf_request *r, int64_t *start_us, int64_t *end_us,
+                           sf_rollup_page *page, const char **route)
 {
     sf_field_errors errs = {0};
-    int64_t start_us, end_us;
-    sf_param_time_range(r, 24, &start_us, &end_us, &errs);
+    sf_param_time_range(r, 24, start_us, end_us, &errs);
     const char *bucket = sf_param_text(r, "bucket", 8, &errs);
-    int64_t bucket_s = bucket_seconds(bucket ? bucket : "1m");
-    if (!bucket_s && bucket)
+    page->bucket_s = bucket_seconds(bucket ? bucket : "1m");
+    if (!page->bucket_s && bucket)
         sf_field_errors_add(&errs, "bucket", "literal_error", "Input should be '1m', '5m', '1h' or '1d'");
-    const char *route = sf_param_text(r, "endpoint", SF_ENDPOINT_MAX, &errs);
-    if (sf_params_reject(r, &errs, "query"))
+    sf_param_int(r, "limit", LIMIT_DEFAULT, 1, LIMIT_MAX, &page->limit, &errs);
+    sf_param_int(r, "offset", 0, 0, INT64_MAX / 2, &page->offset, &errs);
+    *route = sf_param_text(r, "endpoint", SF_ENDPOINT_MAX, &errs);
+    return !sf_params_reject(r, &errs, "query");
+}
+
+void sf_api_metrics(sf_request *r)
+{
+    int64_t start_us, end_us;
+    sf_rollup_page page;
+    const char *route;
+    if (!metrics_params(r, &start_us, &end_us, &page, &route))
         return;
     metrics_query *q = calloc(1, sizeof *q);
     if (!q || (route && !(q->route = strdup(route)))) {
@@ -161,11 +181,12 @@ void sf_api_metrics(sf_request *r)
         return;
     }
     sf_whole_minutes(&start_us, &end_us, q->start, q->end);
-    q->bucket_s = bucket_s;
+    q->page = page;
     q->generation = sf_api_data_generation(r->app);
     if (!route || strlen(route) < 600)
-        snprintf(q->key, sizeof q->key, "metrics|%lld|%s|%s|%s", (long long)bucket_s, q->start,
-                 q->end, route ? route : "");
+        snprintf(q->key, sizeof q->key, "metrics|%lld|%lld|%lld|%s|%s|%s",
+                 (long long)page.bucket_s, (long long)page.limit, (long long)page.offset,
+                 q->start, q->end, route ? route : "");
     if (sf_api_cache_reply(r, q->key, q->generation) || sf_api_cache_wait(r, q->key, q->generation)) {
         metrics_query_free(q);
         return;

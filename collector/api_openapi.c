@@ -38,7 +38,9 @@ static const char *const document[] = {
     /* reads */
     "'/api/metrics':{'get':{'summary':'Per-bucket, per-route aggregates from rollups, newest first','parameters':[" START_END ","
     QUERY("endpoint", "{'type':'string','minLength':1,'maxLength':2048}", "exact route template, e.g. /api/users/{id}") ","
-    QUERY("bucket", "{'type':'string','enum':['1m','5m','1h','1d'],'default':'1m'}", "bucket width") "],"
+    QUERY("bucket", "{'type':'string','enum':['1m','5m','1h','1d'],'default':'1m'}", "bucket width") ","
+    QUERY("limit", "{'type':'integer','minimum':1,'maximum':10000,'default':1000}", "page size (rows)") ","
+    QUERY("offset", "{'type':'integer','minimum':0,'default':0}", "rows to skip") "],"
     "'responses':{" JSON_OK("MetricsList") "," R("422", "Invalid") "," R("503", "Busy") "," READ_ERRORS "}}},",
     "'/api/anomalies':{'get':{'summary':'Anomalies, newest detection first','parameters':["
     QUERY("limit", "{'type':'integer','minimum':1,'maximum':1000,'default':50}", "page size") ","
@@ -138,7 +140,8 @@ static const char *const document[] = {
     "'MetricsItem':{'type':'object','properties':{'time_window':{'type':'string','format':'date-time'},'endpoint':{'type':'string'},"
     "'request_count':{'type':'integer'},'avg_response_time_ms':{'type':'number'},'error_count':{'type':'integer','description':'status >= 400'},"
     "'server_error_count':{'type':'integer','description':'status >= 500'},'p95_response_time_ms':{'type':['number','null']},'p99_response_time_ms':{'type':['number','null']}}},"
-    "'MetricsList':{'type':'object','properties':{'metrics':{'type':'array','items':{'$ref':'#/components/schemas/MetricsItem'}},'total':{'type':'integer'}}},",
+    "'MetricsList':{'type':'object','properties':{'metrics':{'type':'array','items':{'$ref':'#/components/schemas/MetricsItem'}},"
+    "'total':{'type':'integer','description':'rows in the whole window'},'limit':{'type':'integer'},'offset':{'type':'integer'}}},",
     "'Anomaly':{'type':'object','properties':{'id':{'type':'integer'},'detected_at':{'type':'string','format':'date-time'},"
     "'anomaly_score':{'type':'number'},'anomaly_type':{'type':'string'},'features':{'type':['object','null']},'is_resolved':{'type':'boolean'},"
     "'severity':{'enum':['low','medium','high','critical']},'reasons':{'type':'array','items':{'type':'string'}},"

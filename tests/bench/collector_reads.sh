@@ -2,12 +2,13 @@
 # Benchmark: the read API under load. A collector with its embedded PostgreSQL holding
 # 10 M requests over the last 24 h (rollups made with SQL for speed, plus 100 k records
 # ingested through POST /api/traffic/batch and 1 M raw rows), and 100 k anomalies; then
-# wrk with 50 concurrent clients on GET /api/metrics (default 1 m buckets, and 5 m / 1 h)
-# and GET /api/anomalies (first page, a deep page, a filter). Goals (issue 5): metrics p99
-# < 50 ms, anomalies p99 < 20 ms. Also the uncached time of each query (one client, a new
-# window each call, so nothing is answered from the answer cache). The collector keeps its
-# starter model (--auto-train-rows 0), so no model training competes for the CPU. Runs
-# marked gzip send Accept-Encoding: gzip, as browsers (the dashboard) do.
+# wrk with 50 concurrent clients on GET /api/metrics (default 1 m buckets and page of 1,000
+# rows, the biggest page of 10,000 rows, and 5 m / 1 h) and GET /api/anomalies (first page,
+# a deep page, a filter). Goals (issue 5): metrics p99 < 50 ms, anomalies p99 < 20 ms. Also
+# the uncached time of each query (one client, a new window each call, so nothing is
+# answered from the answer cache). The collector keeps its starter model
+# (--auto-train-rows 0), so no model training competes for the CPU. Runs marked gzip send
+# Accept-Encoding: gzip, as browsers (the dashboard) do.
 #
 #   tests/bench/collector_reads.sh [--duration 15] [--routes 12]
 #   SF_BIN_FAST=build/bin (default) is where securaflow-collector is.
@@ -142,15 +143,18 @@ bench() { # name path goal_ms [wrk options]
   echo "${results[-1]}"
 }
 echo "== uncached, one client"
-echo "   /api/metrics (1m, 24 h): $(uncached /api/metrics)"
-echo "   /api/metrics?bucket=5m:  $(uncached '/api/metrics?bucket=5m')"
-echo "   /api/metrics?bucket=1h:  $(uncached '/api/metrics?bucket=1h')"
-echo "   /api/anomalies:          $(uncached /api/anomalies)"
-echo "   /api/endpoints:          $(uncached /api/endpoints)"
+echo "   /api/metrics (1m, 24 h, 1000 rows):   $(uncached /api/metrics)"
+echo "   /api/metrics?limit=10000:             $(uncached '/api/metrics?limit=10000')"
+echo "   /api/metrics?bucket=5m:               $(uncached '/api/metrics?bucket=5m')"
+echo "   /api/metrics?bucket=1h:               $(uncached '/api/metrics?bucket=1h')"
+echo "   /api/anomalies:                       $(uncached /api/anomalies)"
+echo "   /api/endpoints:                       $(uncached /api/endpoints)"
 echo "== wrk: 50 connections, 2 threads, ${duration} s each"
 gz=(-H "Accept-Encoding: gzip")
-bench "GET /api/metrics (24 h, 1m buckets)" "/api/metrics" 50
+bench "GET /api/metrics (24 h, 1m, 1000 rows)" "/api/metrics" 50
 bench "GET /api/metrics (24 h, 1m), gzip" "/api/metrics" 50 "${gz[@]}"
+bench "GET /api/metrics?limit=10000" "/api/metrics?limit=10000" 50
+bench "GET /api/metrics?limit=10000, gzip" "/api/metrics?limit=10000" 50 "${gz[@]}"
 bench "GET /api/metrics?bucket=5m, gzip" "/api/metrics?bucket=5m" 50 "${gz[@]}"
 bench "GET /api/metrics?bucket=1h" "/api/metrics?bucket=1h" 50
 bench "GET /api/anomalies (first page of 50)" "/api/anomalies" 20

@@ -1,7 +1,8 @@
 # Read API against a real collector and PostgreSQL: GET /api/metrics (rollups, buckets,
-# percentiles, windows, filters), GET /api/endpoints, and GET /api/anomalies with resolve and label —
-# defaults, limits (422 naming the parameter), shapes, ordering, pagination, and the
-# reference's acceptance cases (reference-system.md §13, test_metrics/test_anomalies).
+# percentiles, windows, filters, pages), GET /api/endpoints, and GET /api/anomalies with
+# resolve and label — defaults, limits (422 naming the parameter), shapes, ordering,
+# pagination, and the reference's acceptance cases (reference-system.md §13,
+# test_metrics/test_anomalies).
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/collector_api_lib.bash"
 start_collector --allow-anonymous-ingest
@@ -15,7 +16,8 @@ import urllib.request
 
 # --- empty database (test_metrics 1, test_anomalies 1) ---
 s, h, d = get("/api/metrics")
-check("empty metrics: 200 with metrics and total", s == 200 and d == {"metrics": [], "total": 0})
+check("empty metrics: 200 with metrics, total and the default page",
+      s == 200 and d == {"metrics": [], "total": 0, "limit": 1000, "offset": 0})
 check("X-Response-Time on reads", h.get("X-Response-Time", "").endswith("ms"))
 s, _, d = get("/api/anomalies")
 check("empty anomalies", s == 200 and d["anomalies"] == [] and d["total"] == 0
@@ -30,7 +32,9 @@ missing = [(m, p) for m, p in routes if m.lower() not in doc["paths"].get(p, {})
 check("openapi: every route of the table %s" % missing, routes and not missing)
 def params(path, method="get"):
     return {q["name"]: q["schema"] for q in doc["paths"][path][method].get("parameters", [])}
-check("openapi: metrics parameters", set(params("/api/metrics")) >= {"start_time", "end_time", "endpoint", "bucket"})
+m = params("/api/metrics")
+check("openapi: metrics parameters", set(m) >= {"start_time", "end_time", "endpoint", "bucket"}
+      and m["limit"]["maximum"] == 10000 and m["limit"]["default"] == 1000 and m["offset"]["minimum"] == 0)
 a = params("/api/anomalies")
 check("openapi: anomalies limits", a["limit"]["maximum"] == 1000 and a["limit"]["default"] == 50
       and a["offset"]["minimum"] == 0 and set(a) >= {"resolved", "type", "endpoint", "start_time", "end_time"})
@@ -121,6 +125,11 @@ check("metrics: unknown bucket", is_422_for(get("/api/metrics", bucket="2m"), "q
 check("metrics: bad start_time", is_422_for(get("/api/metrics", start_time="yesterday"), "query", "start_time"))
 check("metrics: bad end_time", is_422_for(get("/api/metrics", end_time="2026-13-01T00:00:00Z"), "query", "end_time"))
 check("metrics: empty endpoint", is_422_for(get("/api/metrics", endpoint=""), "query", "endpoint"))
+check("metrics: limit=0 -> 422", is_422_for(get("/api/metrics", limit=0), "query", "limit"))
+check("metrics: limit=10001 -> 422", is_422_for(get("/api/metrics", limit=10001), "query", "limit"))
+check("metrics: offset=-1 -> 422", is_422_for(get("/api/metrics", offset=-1), "query", "offset"))
+check("metrics: limit=abc -> 422", is_422_for(get("/api/metrics", limit="abc"), "query", "limit"))
+check("metrics: offset=x -> 422", is_422_for(get("/api/metrics", offset="x"), "query", "offset"))
 
 # --- GET /api/endpoints over the same rollups ---
 s, _, d = get("/api/endpoints")
@@ -273,6 +282,37 @@ ingest([record("/api/late", utcnow(), status=502, ms=10.0, ip="10.9.9.9")])
 s, _, d = get("/api/anomalies")
 check("anomalies: total follows new writes", s == 200 and d["total"] == expected_total + 1)
 check("and the new one is first", d["anomalies"][0]["traffic_log"]["endpoint"] == "/api/late")
+
+# --- metrics pages: 1,200 more minutes of one route make the window larger than a page ---
+now = utcnow()
+ingest([record("/api/pages/%d" % i, now - datetime.timedelta(minutes=i + 1), ms=5.0 + i % 40,
+               ip="10.4.%d.%d" % (i // 200, i % 200 + 1)) for i in range(1200)])
+end = iso(now)
+s, _, big = get("/api/metrics", end_time=end, limit=10000)
+rows = big["metrics"]
+check("metrics: a big page holds the whole window", s == 200 and big["limit"] == 10000 and
+      big["total"] == len(rows) > 1200 and
+      [r["time_window"] for r in rows] == sorted((r["time_window"] for r in rows), reverse=True))
+s, _, d = get("/api/metrics", end_time=end)
+check("metrics: default page is 1000 rows, total counts the window", s == 200 and
+      d["limit"] == 1000 and d["offset"] == 0 and len(d["metrics"]) == 1000 and
+      d["total"] == big["total"] and d["metrics"] == rows[:1000])
+pages = []
+for off in range(0, big["total"] + 1, 333):
+    s, _, p = get("/api/metrics", end_time=end, limit=333, offset=off)
+    check("metrics: page at offset %d" % off, s == 200 and p["offset"] == off and p["limit"] == 333
+          and p["total"] == big["total"] and len(p["metrics"]) == min(333, big["total"] - off))
+    pages += p["metrics"]
+check("metrics: pages concatenated == one big page (no overlap, no gap)", pages == rows)
+s, _, d = get("/api/metrics", end_time=end, offset=big["total"] + 5)
+check("metrics: offset past the end is an empty page with the total",
+      s == 200 and d["metrics"] == [] and d["total"] == big["total"])
+s, _, d = get("/api/metrics", end_time=end, endpoint="/api/pages/{id}", bucket="1h", limit=5, offset=3)
+check("metrics: pages of a filtered, bucketed window", s == 200 and d["total"] in (20, 21) and
+      [r["time_window"] for r in d["metrics"]] == [r["time_window"] for r in
+      get("/api/metrics", end_time=end, endpoint="/api/pages/{id}", bucket="1h")[2]["metrics"][3:8]]
+      and sum(r["request_count"] for r in get("/api/metrics", end_time=end, endpoint="/api/pages/{id}",
+                                               bucket="1h")[2]["metrics"]) == 1200)
 finish()
 EOF
 stop_collector
