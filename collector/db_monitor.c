@@ -92,6 +92,7 @@ sf_db_monitor *sf_db_monitor_start(const char *conninfo, int interval_ms,
         free(m);
         return NULL;
     }
+    pthread_setname_np(m->thread, "sf-db-monitor");
     return m;
 }
 

@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,8 +115,12 @@ sf_db_pool *sf_db_pool_start(const char *conninfo, int connections, int queue_ma
     pool->threads = calloc((size_t)connections, sizeof *pool->threads);
     pthread_mutex_init(&pool->lock, NULL);
     pthread_cond_init(&pool->nonempty, NULL);
-    for (int i = 0; i < connections; i++)
+    for (int i = 0; i < connections; i++) {
+        char name[16];
         pthread_create(&pool->threads[i], NULL, pool_main, pool);
+        snprintf(name, sizeof name, "sf-reads-%d", i);
+        pthread_setname_np(pool->threads[i], name); /* what top -H and perf show */
+    }
     return pool;
 }
 

@@ -214,6 +214,7 @@ sf_db_writer *sf_db_writer_start(const sf_db_writer_config *cfg, sf_loop_mailbox
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_create(&w->thread, NULL, writer_main, w);
+    pthread_setname_np(w->thread, "sf-writer"); /* what top -H and perf show */
     return w;
 }
 

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "collector/ingest_decode.h"
@@ -86,8 +87,12 @@ sf_ingest_pipeline *sf_ingest_pipeline_start(const sf_ingest_pipeline_config *cf
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     p->threads = calloc((size_t)p->cfg.workers, sizeof *p->threads);
-    for (int i = 0; i < p->cfg.workers; i++)
+    for (int i = 0; i < p->cfg.workers; i++) {
+        char name[16];
         pthread_create(&p->threads[i], NULL, worker_main, p);
+        snprintf(name, sizeof name, "sf-ingest-%d", i);
+        pthread_setname_np(p->threads[i], name); /* what top -H and perf show */
+    }
     return p;
 }
 

@@ -298,6 +298,7 @@ sf_model_manager *sf_model_manager_start(const sf_model_manager_config *cfg, sf_
     if (PQstatus(m->conn) == CONNECTION_OK)
         sync_active(m);
     pthread_create(&m->thread, NULL, manager_main, m);
+    pthread_setname_np(m->thread, "sf-model"); /* what top -H and perf show */
     return m;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collector/copy_binary.h"
 #include "collector/latency_histogram.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -143,53 +144,81 @@ static int copy_rows(sf_traffic_store *st, const char *sql, char *err, size_t er
     return ok ? 0 : -1;
 }
 
+static void int8_or_null(sf_copy_buffer *b, int64_t v)
+{
+    if (v == SF_ABSENT)
+        sf_copyb_null(b);
+    else
+        sf_copyb_int8(b, v);
+}
+
+static void int4_or_null(sf_copy_buffer *b, int64_t v, int64_t null_value)
+{
+    if (v == null_value)
+        sf_copyb_null(b);
+    else
+        sf_copyb_int4(b, (int32_t)v);
+}
+
+static void bool_or_null(sf_copy_buffer *b, int v)
+{
+    if (v < 0)
+        sf_copyb_null(b);
+    else
+        sf_copyb_bool(b, v);
+}
+
+#define TRAFFIC_COLUMNS 30
+
+/* One traffic row in binary COPY form; the order and types are TRAFFIC_COPY's. */
 static void traffic_row(sf_copy_buffer *b, const sf_ingest_item *it, const char *sensor_id)
 {
     const sf_record *r = &it->rec;
-    sf_copy_int(b, it->traffic_id);
-    sf_copy_time(b, it->ts_us);
-    sf_copy_text(b, r->endpoint);
-    sf_copy_text(b, it->route);
-    sf_copy_text(b, r->method);
-    sf_copy_int_or_null(b, r->status_code, 0);
-    sf_copy_double(b, r->response_time_ms);
-    sf_copy_int_or_null(b, r->request_size_bytes, SF_ABSENT);
-    sf_copy_int_or_null(b, r->response_size_bytes, SF_ABSENT);
-    sf_copy_text(b, r->client_ip ? r->client_ip : r->ip_address);
-    sf_copy_text(b, r->user_agent);
-    sf_copy_int_or_null(b, r->client_port, SF_ABSENT);
-    sf_copy_text(b, r->server_ip);
-    sf_copy_int_or_null(b, r->server_port, SF_ABSENT);
-    sf_copy_text(b, r->host);
-    sf_copy_text(b, r->query);
-    sf_copy_text(b, r->http_version);
-    sf_copy_text(b, r->content_type);
-    sf_copy_text(b, r->x_forwarded_for);
-    sf_copy_int_or_null(b, r->ttfb_us, SF_ABSENT);
-    sf_copy_int_or_null(b, r->duration_us, SF_ABSENT);
-    sf_copy_int_or_null(b, r->req_body_bytes, SF_ABSENT);
-    sf_copy_int_or_null(b, r->resp_body_bytes, SF_ABSENT);
-    sf_copy_int(b, r->flags);
-    sf_copy_text(b, sensor_id[0] ? sensor_id : NULL);
+    sf_copyb_row(b, TRAFFIC_COLUMNS);
+    sf_copyb_int8(b, it->traffic_id);
+    sf_copyb_time(b, it->ts_us);
+    sf_copyb_text(b, r->endpoint);
+    sf_copyb_text(b, it->route);
+    sf_copyb_text(b, r->method);
+    if (r->status_code)
+        sf_copyb_int2(b, (int16_t)r->status_code);
+    else
+        sf_copyb_null(b);
+    sf_copyb_float8(b, r->response_time_ms);
+    int8_or_null(b, r->request_size_bytes);
+    int8_or_null(b, r->response_size_bytes);
+    sf_copyb_inet(b, r->client_ip ? r->client_ip : r->ip_address);
+    sf_copyb_text(b, r->user_agent);
+    int4_or_null(b, r->client_port, SF_ABSENT);
+    sf_copyb_inet(b, r->server_ip);
+    int4_or_null(b, r->server_port, SF_ABSENT);
+    sf_copyb_text(b, r->host);
+    sf_copyb_text(b, r->query);
+    sf_copyb_text(b, r->http_version);
+    sf_copyb_text(b, r->content_type);
+    sf_copyb_text(b, r->x_forwarded_for);
+    int8_or_null(b, r->ttfb_us);
+    int8_or_null(b, r->duration_us);
+    int8_or_null(b, r->req_body_bytes);
+    int8_or_null(b, r->resp_body_bytes);
+    sf_copyb_int4(b, (int32_t)r->flags);
+    sf_copyb_text(b, sensor_id[0] ? sensor_id : NULL);
     if (it->score >= 0)
-        sf_copy_double(b, it->score);
+        sf_copyb_float4(b, (float)it->score);
     else
-        sf_copy_text(b, NULL);
-    sf_copy_bool(b, it->is_anomaly);
-    sf_copy_int_or_null(b, it->model_version, 0);
-    sf_copy_bool(b, it->demo);
-    if (it->ground_truth >= 0)
-        sf_copy_bool(b, it->ground_truth);
-    else
-        sf_copy_text(b, NULL);
-    sf_copy_end_row(b);
+        sf_copyb_null(b);
+    sf_copyb_bool(b, it->is_anomaly);
+    int4_or_null(b, it->model_version, 0);
+    sf_copyb_bool(b, it->demo);
+    bool_or_null(b, it->ground_truth);
 }
 
 #define TRAFFIC_COPY "COPY traffic_logs (id, ts, endpoint, route, method, status_code, " \
     "response_time_ms, request_size_bytes, response_size_bytes, ip_address, user_agent, "   \
     "client_port, server_ip, server_port, host, query, http_version, content_type, "        \
     "x_forwarded_for, ttfb_us, duration_us, req_body_bytes, resp_body_bytes, flags, "       \
-    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth) FROM STDIN"
+    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth) FROM STDIN "  \
+    "WITH (FORMAT binary)"
 
 static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t detected_us)
 {
@@ -330,11 +359,12 @@ static int write_items(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, sto
 {
     if (nstored == 0)
         return 0;
-    sf_copy_reset(&st->copy);
+    sf_copyb_begin(&st->copy);
     for (size_t j = 0; j < n; j++)
         if (!jobs[j]->duplicate)
             for (size_t i = 0; i < jobs[j]->count; i++)
                 traffic_row(&st->copy, &jobs[j]->items[i], jobs[j]->sensor_id);
+    sf_copyb_end(&st->copy);
     if (copy_rows(st, TRAFFIC_COPY, err, err_size))
         return -1;
     sf_copy_reset(&st->copy);

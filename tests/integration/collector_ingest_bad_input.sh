@@ -196,6 +196,32 @@ check "single record with metacharacters stored verbatim" [ "$(sql "SELECT count
 check "the tables are all still there" [ "$(sql "SELECT count(*) FROM pg_class WHERE relname IN ('traffic_logs','ingest_batches','anomalies','rollup_minute')")" = 4 ]
 check "rollups count exactly the stored records" [ "$(sql "SELECT sum(request_count) FROM rollup_minute")" = "$expected" ]
 
+# Every typed column as stored (the writer sends traffic rows in binary COPY form).
+"$py" - "$token" "$port" <<'EOF'
+import http.client, json, sys, time
+token, port = sys.argv[1], int(sys.argv[2])
+ts = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(time.time() - 60)) + '.123456Z'
+rec = {'endpoint': '/typed/1?a=b', 'method': 'PATCH', 'status_code': 599, 'response_time_ms': 12.345678,
+       'request_size_bytes': 9007199254740991, 'response_size_bytes': 0, 'ip_address': '192.0.2.1',
+       'client_ip': '2001:DB8::1', 'client_port': 65535, 'server_ip': '10.0.0.1', 'server_port': 0,
+       'timestamp': ts, 'ttfb_us': 1, 'duration_us': 2, 'req_body_bytes': 3, 'resp_body_bytes': 4,
+       'flags': ['gap', 'midstream']}
+body = {'sensor_id': 'typed', 'batch_id': 'typed-1', 'records': [rec, {'endpoint': '/typed/2', 'method': 'GET',
+        'response_time_ms': 0, 'flags': ['no_response']}]}
+c = http.client.HTTPConnection('127.0.0.1', port, timeout=30)
+c.request('POST', '/api/traffic/batch', json.dumps(body), {'Authorization': 'Bearer ' + token})
+r = c.getresponse(); a = json.loads(r.read())
+assert r.status == 200 and a['accepted'] == 2, a
+EOF
+check "a record with every typed field is accepted" [ $? = 0 ]
+expected=$((expected + 2))
+typed=$(sql "SELECT status_code, response_time_ms, request_size_bytes, response_size_bytes, ip_address, client_port,
+  server_ip, server_port, ttfb_us, duration_us, req_body_bytes, resp_body_bytes, flags, anomaly_score BETWEEN 0 AND 1,
+  model_version > 0, demo, ground_truth IS NULL FROM traffic_logs WHERE endpoint = '/typed/1?a=b'")
+check "typed columns stored exactly" [ "$typed" = "599|12.345678|9007199254740991|0|2001:db8::1|65535|10.0.0.1|0|1|2|3|4|33|t|t|f|t" ]
+check "absent values stored as NULL" [ "$(sql "SELECT status_code IS NULL AND request_size_bytes IS NULL AND ip_address IS NULL AND client_port IS NULL AND flags = 2 FROM traffic_logs WHERE endpoint = '/typed/2'")" = t ]
+check "the record's time stored to the microsecond" [ "$(sql "SELECT to_char(ts AT TIME ZONE 'UTC', 'US') FROM traffic_logs WHERE endpoint = '/typed/1?a=b'")" = 123456 ]
+
 section "body limits, gzip bombs and broken gzip"
 "$py" -c "open('$scratch/in','w').write('{\"endpoint\":\"/x\",\"method\":\"GET\",\"status_code\":200,\"response_time_ms\":1,\"pad\":\"' + 'x'*(1100*1024) + '\"}')"
 post "" "$scratch/in"
