@@ -226,65 +226,108 @@ struct sf_iforest *sf_train_from_items(const sf_ingest_item *items, size_t n,
     return model;
 }
 
-#define MODEL_ROW_STACK 256
+/* One item between the scoring steps: its payload indicators, findings so far, and
+ * where its model row is (-1: not scored by the forest). */
+typedef struct item_state {
+    float base[SF_HTTP_FEATURE_COUNT];
+    verdict v;
+    long row;
+    double score;
+} item_state;
 
-static void detect_one(sf_detectors *d, sf_ingest_item *it, const sf_client_minute *ctx)
+/* Step 1: rules and behaviour, and the model's feature row for the batch scoring. */
+static void inspect(sf_detectors *d, const struct sf_iforest *model, sf_ingest_item *it,
+                    const sf_client_minute *ctx, item_state *st, float *row)
 {
-    float base[SF_HTTP_FEATURE_COUNT], stack_row[MODEL_ROW_STACK];
-    sf_features_from_record(&it->rec, NULL, 0, base); /* payload indicators, model row */
-    verdict v = {0};
-    check_behaviour(&d->limits, ctx, it, base, &v);
-    check_rules(&d->limits, &it->rec, &v);
-    const struct sf_iforest *model = d->model;
-    float *row = NULL;
-    double score = -1;
+    sf_features_from_record(&it->rec, NULL, 0, st->base); /* payload indicators, model row */
+    check_behaviour(&d->limits, ctx, it, st->base, &st->v);
+    check_rules(&d->limits, &it->rec, &st->v);
+    st->row = -1;
+    st->score = -1;
     if (model) {
-        row = model->n_features <= MODEL_ROW_STACK ? stack_row
-                                                   : malloc(model->n_features * sizeof *row);
         sf_http_context hc;
         to_http_context(ctx, &hc);
-        if (row && sf_model_features_from(model, &it->rec, NULL, 0, base, &hc, row) == 0) {
-            score = sf_if_score(model, row);
-            it->model_version = d->model_version;
-            if (score >= model->threshold) {
-                add_model_reasons(model, &it->rec, row, &v);
-                if (!v.type) {
-                    v.type = "pattern_anomaly";
-                    v.severity = score >= model->threshold + 0.1 ? "high" : "medium";
-                    v.detector = "isolation_forest";
-                }
+        if (sf_model_features_from(model, &it->rec, NULL, 0, st->base, &hc, row) == 0)
+            st->row = 0; /* the caller numbers it */
+    }
+}
+
+/* Step 3: the forest's verdict joins the others; the item gets its final fields. */
+static void conclude(sf_detectors *d, const struct sf_iforest *model, sf_ingest_item *it,
+                     item_state *st, const float *row)
+{
+    verdict *v = &st->v;
+    double score = st->score;
+    if (score >= 0) {
+        it->model_version = d->model_version;
+        if (score >= model->threshold) {
+            add_model_reasons(model, &it->rec, row, v);
+            if (!v->type) {
+                v->type = "pattern_anomaly";
+                v->severity = score >= model->threshold + 0.1 ? "high" : "medium";
+                v->detector = "isolation_forest";
             }
         }
     }
-    it->score = v.rule_hit ? (score > RULE_SCORE ? score : RULE_SCORE) : (score < 0 ? 0 : score);
-    it->is_anomaly = v.type != NULL;
+    it->score = v->rule_hit ? (score > RULE_SCORE ? score : RULE_SCORE) : (score < 0 ? 0 : score);
+    it->is_anomaly = v->type != NULL;
     if (it->is_anomaly) {
-        it->anomaly_type = v.type;
-        it->severity = v.severity;
-        it->detector = v.detector;
-        it->reasons = v.reasons;
-        it->features = features_json(score >= 0 ? model : NULL, row, base);
+        it->anomaly_type = v->type;
+        it->severity = v->severity;
+        it->detector = v->detector;
+        it->reasons = v->reasons;
+        it->features = features_json(score >= 0 ? model : NULL, row, st->base);
     } else {
         it->anomaly_type = "normal";
-        json_decref(v.reasons);
+        json_decref(v->reasons);
     }
-    if (row != stack_row)
-        free(row);
+}
+
+/* Scores items with the model read-locked: features row by row, then the forest over all
+ * rows at once (tree by tree, so each tree stays in cache), then the verdicts. */
+static void score_items(sf_detectors *d, sf_ingest_item *items, size_t n,
+                        const sf_client_minute *ctx, item_state *state)
+{
+    const struct sf_iforest *model = d->model;
+    size_t width = model ? model->n_features : 0, scored = 0;
+    float *rows = model ? malloc(n * width * sizeof *rows) : NULL;
+    double *scores = model ? malloc(n * sizeof *scores) : NULL;
+    if (!rows || !scores)
+        model = NULL; /* out of memory: rules and behaviour still run */
+    for (size_t i = 0; i < n; i++) {
+        inspect(d, model, &items[i], &ctx[i], &state[i], model ? rows + scored * width : NULL);
+        if (state[i].row == 0)
+            state[i].row = (long)scored++;
+    }
+    if (scored)
+        sf_if_score_batch(model, rows, scored, scores);
+    for (size_t i = 0; i < n; i++) {
+        const float *row = state[i].row >= 0 ? rows + (size_t)state[i].row * width : NULL;
+        if (row)
+            state[i].score = scores[state[i].row];
+        conclude(d, model, &items[i], &state[i], row);
+    }
+    free(rows);
+    free(scores);
 }
 
 void sf_detect_items(sf_detectors *d, sf_ingest_item *items, size_t n)
 {
     sf_client_minute *ctx = malloc(n * sizeof *ctx);
-    if (!ctx)
+    item_state *state = calloc(n ? n : 1, sizeof *state);
+    if (!ctx || !state) {
+        free(ctx);
+        free(state);
         return;
+    }
     /* One lock per job for the shared client table, then score without it. */
     pthread_mutex_lock(&d->clients_lock);
     for (size_t i = 0; i < n; i++)
         observe(items[i].demo ? d->demo_clients : d->clients, &items[i], &ctx[i]);
     pthread_mutex_unlock(&d->clients_lock);
     pthread_rwlock_rdlock(&d->model_lock);
-    for (size_t i = 0; i < n; i++)
-        detect_one(d, &items[i], &ctx[i]);
+    score_items(d, items, n, ctx, state);
     pthread_rwlock_unlock(&d->model_lock);
+    free(state);
     free(ctx);
 }
