@@ -27,7 +27,7 @@ static const sf_config_option collector_options[] = {
         "threads decoding and scoring ingested records"),
     OPT("ingest_queue_max", SF_CFG_INT, "200000", 1000, 100000000, ingest_queue_max,
         "records waiting to be stored; beyond it ingest answers 503"),
-    OPT("write_group_max", SF_CFG_INT, "20000", 1, 1000000, write_group_max,
+    OPT("write_group_max", SF_CFG_INT, "40000", 1, 1000000, write_group_max,
         "records stored per transaction"),
     OPT("max_inflated", SF_CFG_SIZE, "128MiB", 1024, 4294967296.0, max_inflated,
         "largest batch body after gzip decompression"),

@@ -18,7 +18,7 @@ typedef struct sf_db_writer sf_db_writer;
 typedef struct sf_db_writer_config {
     const char *conninfo;
     int64_t queue_max_records;  /* default 200000 */
-    int64_t group_max_records;  /* default 20000 */
+    int64_t group_max_records;  /* default 40000 */
     int retention_days;         /* raw traffic (7) */
     int aggregate_retention_days; /* rollups, anomalies (90) */
 } sf_db_writer_config;

@@ -27,6 +27,7 @@ void sf_ingest_job_free(sf_ingest_job *job)
         sf_ingest_item_clear(&job->items[i]);
     free(job->items);
     free(job->body);
+    sf_copy_free(&job->rows);
     json_decref(job->rejected);
     json_decref(job->error_body);
     json_decref(job->stored_rejected);

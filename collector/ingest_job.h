@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collector/copy_buffer.h"
 #include "collector/route_template.h"
 #include "common/record.h"
 
@@ -29,6 +30,7 @@ typedef struct sf_ingest_item {
     bool demo;
     int ground_truth;          /* -1 unknown, 0 normal, 1 anomaly (demo generation) */
     int64_t traffic_id;        /* assigned by the writer */
+    size_t row_at;             /* where its traffic row starts in the job's rows */
 } sf_ingest_item;
 
 typedef struct sf_ingest_job sf_ingest_job;
@@ -47,6 +49,7 @@ struct sf_ingest_job {
     size_t count;
     json_t *rejected;          /* [{"index", "detail"}] */
     int anomalies;
+    sf_copy_buffer rows;       /* the items' traffic rows (traffic_rows.h) */
     /* outcome */
     int status;                /* 200, or the error status */
     json_t *error_body;        /* for non-200 */

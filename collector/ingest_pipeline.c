@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "collector/ingest_decode.h"
+#include "collector/traffic_rows.h"
 #include "common/log.h"
 
 struct sf_ingest_pipeline {
@@ -37,6 +38,7 @@ static void process(sf_ingest_pipeline *p, sf_ingest_job *job)
         sf_detect_items(p->detectors, job->items, job->count);
         for (size_t i = 0; i < job->count; i++)
             job->anomalies += job->items[i].is_anomaly;
+        sf_traffic_rows_build(job); /* here, in parallel, not in the one writer thread */
     }
     if (job->status != 200) {
         sf_loop_mailbox_post(p->mailbox, run_done, job);

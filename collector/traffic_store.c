@@ -8,6 +8,7 @@
 
 #include "collector/copy_binary.h"
 #include "collector/latency_histogram.h"
+#include "collector/traffic_rows.h"
 #include "common/log.h"
 #include "common/time_util.h"
 
@@ -119,106 +120,59 @@ static int next_traffic_id(sf_traffic_store *st, int64_t *id, char *err, size_t 
     return 0;
 }
 
-static int copy_rows(sf_traffic_store *st, const char *sql, char *err, size_t err_size)
+static int copy_begin(sf_traffic_store *st, const char *sql, char *err, size_t err_size)
 {
-    if (st->copy.failed) {
-        snprintf(err, err_size, "out of memory building COPY data");
-        return -1;
-    }
     PGresult *r = PQexec(st->conn, sql);
-    if (PQresultStatus(r) != PGRES_COPY_IN) {
-        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
-        PQclear(r);
-        return -1;
-    }
-    PQclear(r);
-    int ok = PQputCopyData(st->conn, st->copy.data, (int)st->copy.len) == 1 &&
-             PQputCopyEnd(st->conn, NULL) == 1;
-    r = PQgetResult(st->conn);
-    ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+    int ok = PQresultStatus(r) == PGRES_COPY_IN;
     if (!ok)
-        snprintf(err, err_size, "COPY: %s", PQerrorMessage(st->conn));
+        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* Ends the COPY (aborting it when sent_ok is 0) and collects its outcome. */
+static int copy_finish(sf_traffic_store *st, int sent_ok, char *err, size_t err_size)
+{
+    int ok = PQputCopyEnd(st->conn, sent_ok ? NULL : "writer could not send its rows") == 1;
+    PGresult *r = PQgetResult(st->conn);
+    ok = ok && sent_ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        snprintf(err, err_size, "COPY: %s", sent_ok ? PQerrorMessage(st->conn) : "out of memory building rows");
     PQclear(r);
     while ((r = PQgetResult(st->conn)))
         PQclear(r);
     return ok ? 0 : -1;
 }
 
-static void int8_or_null(sf_copy_buffer *b, int64_t v)
+static int send_buffer(sf_traffic_store *st, const sf_copy_buffer *b)
 {
-    if (v == SF_ABSENT)
-        sf_copyb_null(b);
-    else
-        sf_copyb_int8(b, v);
+    return !b->failed && PQputCopyData(st->conn, b->data, (int)b->len) == 1;
 }
 
-static void int4_or_null(sf_copy_buffer *b, int64_t v, int64_t null_value)
+static int copy_rows(sf_traffic_store *st, const char *sql, char *err, size_t err_size)
 {
-    if (v == null_value)
-        sf_copyb_null(b);
-    else
-        sf_copyb_int4(b, (int32_t)v);
+    if (copy_begin(st, sql, err, err_size))
+        return -1;
+    return copy_finish(st, send_buffer(st, &st->copy), err, err_size);
 }
 
-static void bool_or_null(sf_copy_buffer *b, int v)
+/* The jobs' traffic rows, built by the ingest workers, framed by the binary header and
+ * trailer. */
+static int copy_traffic(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
+                        size_t err_size)
 {
-    if (v < 0)
-        sf_copyb_null(b);
-    else
-        sf_copyb_bool(b, v);
+    if (copy_begin(st, SF_TRAFFIC_COPY, err, err_size))
+        return -1;
+    sf_copyb_begin(&st->copy);
+    int sent = send_buffer(st, &st->copy);
+    for (size_t j = 0; j < n && sent; j++)
+        if (!jobs[j]->duplicate && jobs[j]->count)
+            sent = send_buffer(st, &jobs[j]->rows);
+    sf_copy_reset(&st->copy);
+    sf_copyb_end(&st->copy);
+    sent = sent && send_buffer(st, &st->copy);
+    return copy_finish(st, sent, err, err_size);
 }
-
-#define TRAFFIC_COLUMNS 30
-
-/* One traffic row in binary COPY form; the order and types are TRAFFIC_COPY's. */
-static void traffic_row(sf_copy_buffer *b, const sf_ingest_item *it, const char *sensor_id)
-{
-    const sf_record *r = &it->rec;
-    sf_copyb_row(b, TRAFFIC_COLUMNS);
-    sf_copyb_int8(b, it->traffic_id);
-    sf_copyb_time(b, it->ts_us);
-    sf_copyb_text(b, r->endpoint);
-    sf_copyb_text(b, it->route);
-    sf_copyb_text(b, r->method);
-    if (r->status_code)
-        sf_copyb_int2(b, (int16_t)r->status_code);
-    else
-        sf_copyb_null(b);
-    sf_copyb_float8(b, r->response_time_ms);
-    int8_or_null(b, r->request_size_bytes);
-    int8_or_null(b, r->response_size_bytes);
-    sf_copyb_inet(b, r->client_ip ? r->client_ip : r->ip_address);
-    sf_copyb_text(b, r->user_agent);
-    int4_or_null(b, r->client_port, SF_ABSENT);
-    sf_copyb_inet(b, r->server_ip);
-    int4_or_null(b, r->server_port, SF_ABSENT);
-    sf_copyb_text(b, r->host);
-    sf_copyb_text(b, r->query);
-    sf_copyb_text(b, r->http_version);
-    sf_copyb_text(b, r->content_type);
-    sf_copyb_text(b, r->x_forwarded_for);
-    int8_or_null(b, r->ttfb_us);
-    int8_or_null(b, r->duration_us);
-    int8_or_null(b, r->req_body_bytes);
-    int8_or_null(b, r->resp_body_bytes);
-    sf_copyb_int4(b, (int32_t)r->flags);
-    sf_copyb_text(b, sensor_id[0] ? sensor_id : NULL);
-    if (it->score >= 0)
-        sf_copyb_float4(b, (float)it->score);
-    else
-        sf_copyb_null(b);
-    sf_copyb_bool(b, it->is_anomaly);
-    int4_or_null(b, it->model_version, 0);
-    sf_copyb_bool(b, it->demo);
-    bool_or_null(b, it->ground_truth);
-}
-
-#define TRAFFIC_COPY "COPY traffic_logs (id, ts, endpoint, route, method, status_code, " \
-    "response_time_ms, request_size_bytes, response_size_bytes, ip_address, user_agent, "   \
-    "client_port, server_ip, server_port, host, query, http_version, content_type, "        \
-    "x_forwarded_for, ttfb_us, duration_us, req_body_bytes, resp_body_bytes, flags, "       \
-    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth) FROM STDIN "  \
-    "WITH (FORMAT binary)"
 
 static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t detected_us)
 {
@@ -347,6 +301,7 @@ static int prepare_group(sf_traffic_store *st, sf_ingest_job **jobs, size_t n,
             sf_ingest_item *it = &job->items[i];
             if (next_traffic_id(st, &it->traffic_id, err, err_size))
                 return -1;
+            sf_traffic_rows_set_id(job, i, it->traffic_id);
             stored[*nstored].item = it;
             stored[(*nstored)++].minute = it->ts_us / 60000000LL;
         }
@@ -359,13 +314,7 @@ static int write_items(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, sto
 {
     if (nstored == 0)
         return 0;
-    sf_copyb_begin(&st->copy);
-    for (size_t j = 0; j < n; j++)
-        if (!jobs[j]->duplicate)
-            for (size_t i = 0; i < jobs[j]->count; i++)
-                traffic_row(&st->copy, &jobs[j]->items[i], jobs[j]->sensor_id);
-    sf_copyb_end(&st->copy);
-    if (copy_rows(st, TRAFFIC_COPY, err, err_size))
+    if (copy_traffic(st, jobs, n, err, err_size))
         return -1;
     sf_copy_reset(&st->copy);
     int64_t now = sf_now_us();

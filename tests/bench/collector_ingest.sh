@@ -1,8 +1,9 @@
 #!/bin/bash
 # Ingest figures for issue 5, side by side in one run against the same PostgreSQL (the
 # collector's embedded one):
-#   ours   records/s through POST /api/traffic/batch (gzip batches, several connections;
-#          acknowledged = scored and committed), measured by tests/bench/ingest_load.c;
+#   ours   records/s through POST /api/traffic/batch (gzip batches; acknowledged = scored and
+#          committed), measured by tests/bench/ingest_load.c at several client counts (as
+#          many sensors), the best one kept;
 #   floor  a raw COPY of the same rows through psql into a same-shaped table;
 #   insert one INSERT plus COMMIT per record (the reference's design), pgbench at several
 #          client counts, the best one kept;
@@ -10,14 +11,15 @@
 # With RSS_MINUTES > 0 it then ingests for that long and prints the collector's RSS curve.
 #
 # Environment: SF_BIN_FAST (normal build, default build/bin), RECORDS (1000000), BATCH
-# (5000), CONNS (4), WORKERS (collector --ingest-workers, 2), INSERT_CLIENTS ("1 4 16 32"),
-# INSERT_SECONDS (10), RSS_MINUTES (0), RSS_EVERY (5 s), PORT (free), KEEP (keep the dir).
+# (5000), CONNS ("4 8 16": client connections, one run each), WORKERS (collector --ingest-workers, 2), INSERT_CLIENTS ("1 4 16 32"),
+# INSERT_SECONDS (10), RSS_MINUTES (0), RSS_EVERY (5 s), RSS_RATE (records/s during the RSS
+# run; 0 = flat out, which fills a disk in an hour), PORT (free), KEEP (keep the dir).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${SF_BIN_FAST:-$root/build/bin}
-RECORDS=${RECORDS:-1000000} BATCH=${BATCH:-5000} CONNS=${CONNS:-4} WORKERS=${WORKERS:-2}
+RECORDS=${RECORDS:-1000000} BATCH=${BATCH:-5000} CONNS=${CONNS:-"4 8 16"} WORKERS=${WORKERS:-2}
 INSERT_CLIENTS=${INSERT_CLIENTS:-"1 4 16 32"} INSERT_SECONDS=${INSERT_SECONDS:-10}
-RSS_MINUTES=${RSS_MINUTES:-0} RSS_EVERY=${RSS_EVERY:-5}
+RSS_MINUTES=${RSS_MINUTES:-0} RSS_EVERY=${RSS_EVERY:-5} RSS_RATE=${RSS_RATE:-0}
 pgbin=${SF_PG_BIN:-/usr/lib/postgresql/15/bin}
 py=$(python3 -c "import sys; print(sys.executable)")
 port=${PORT:-$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
@@ -38,8 +40,9 @@ pid=$!
 for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/health" && break; sleep 0.1; done
 conn="host=$dir/var/pg user=securaflow dbname=securaflow"
 sql() { psql "$conn" -XAtqc "$1"; }
-load() { # prefix records
-  "$dir/ingest_load" --port "$port" --token "$token" --records "$2" --batch "$BATCH" --conns "$CONNS" --prefix "$1"
+load() { # prefix records [connections [ingest_load options]]
+  "$dir/ingest_load" --port "$port" --token "$token" --records "$2" --batch "$BATCH" \
+    --conns "${3:-4}" --prefix "$1" "${@:4}"
 }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }
 # CPU seconds (user + system) used so far by one process, or by its descendants only.
@@ -64,15 +67,20 @@ done
 echo "model version $v"
 sql "TRUNCATE traffic_logs, anomalies, rollup_minute, ingest_batches"
 
-echo "== ours: $RECORDS records, batches of $BATCH (gzip), $CONNS connections, $WORKERS ingest workers"
-c0=$(cpu_of "$pid") p0=$(cpu_of_children "$pid")
-out=$(load run "$RECORDS")
-c1=$(cpu_of "$pid") p1=$(cpu_of_children "$pid")
-echo "$out"
-"$py" -c "print('cpu per record: collector %.1f us, its PostgreSQL %.1f us' % (($c1 - $c0) * 1e6 / $RECORDS, ($p1 - $p0) * 1e6 / $RECORDS))"
-ours=$(field rps <<<"$out")
-stored=$(sql "SELECT count(*) FROM traffic_logs")
-[ "$stored" = "$RECORDS" ] || { echo "stored $stored rows, expected $RECORDS"; exit 1; }
+ours=0 best_conns=0
+for c in $CONNS; do
+  echo "== ours: $RECORDS records, batches of $BATCH (gzip), $c connections, $WORKERS ingest workers"
+  c0=$(cpu_of "$pid") p0=$(cpu_of_children "$pid")
+  out=$(load "run$c" "$RECORDS" "$c")
+  c1=$(cpu_of "$pid") p1=$(cpu_of_children "$pid")
+  echo "$out"
+  "$py" -c "print('cpu per record: collector %.1f us, its PostgreSQL %.1f us' % (($c1 - $c0) * 1e6 / $RECORDS, ($p1 - $p0) * 1e6 / $RECORDS))"
+  stored=$(sql "SELECT count(*) FROM traffic_logs")
+  [ "$stored" = "$RECORDS" ] || { echo "stored $stored rows, expected $RECORDS"; exit 1; }
+  rps=$(field rps <<<"$out")
+  if "$py" -c "import sys; sys.exit(0 if $rps > $ours else 1)"; then ours=$rps best_conns=$c; fi
+  [ "$c" = "${CONNS##* }" ] || sql "TRUNCATE traffic_logs, anomalies, rollup_minute, ingest_batches"
+done
 
 echo "== floor: COPY of the same rows through psql into a same-shaped table"
 sql "COPY (SELECT * FROM traffic_logs) TO STDOUT" >"$dir/rows.copy"
@@ -100,11 +108,11 @@ for c in $INSERT_CLIENTS; do
   if "$py" -c "import sys; sys.exit(0 if $tps > $best else 1)"; then best=$tps best_c=$c; fi
 done
 
-"$py" - "$ours" "$floor" "$best" "$best_c" <<'EOF'
+"$py" - "$ours" "$floor" "$best" "$best_c" "$best_conns" <<'EOF'
 import sys
-ours, floor, ins, c = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+ours, floor, ins, c, oc = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 print("== result")
-print("ours   %10.0f records/s   goal >= 100000: %s" % (ours, "met" if ours >= 100000 else "NOT met"))
+print("ours   %10.0f records/s   (best at %s connections)   goal >= 100000: %s" % (ours, oc, "met" if ours >= 100000 else "NOT met"))
 print("floor  %10.0f records/s   ours/floor = %.1f %%   goal >= 60 %%: %s" % (floor, 100 * ours / floor, "met" if ours >= 0.6 * floor else "NOT met"))
 print("insert %10.0f records/s   (best at %s clients)   ours/insert = %.1fx   goal >= 10x: %s" % (ins, c, ours / ins, "met" if ours >= 10 * ins else "NOT met"))
 EOF
@@ -113,7 +121,9 @@ EOF
 echo "== RSS under sustained ingest for $RSS_MINUTES min (sample every ${RSS_EVERY}s)"
 sql "DROP TABLE bench_copy, bench_insert"
 end=$(($(date +%s) + RSS_MINUTES * 60))
-(i=0; while [ "$(date +%s)" -lt "$end" ]; do load "rss$i" 200000 >/dev/null; i=$((i + 1)); done) &
+rate=()
+[ "$RSS_RATE" -gt 0 ] && rate=(--rate "$RSS_RATE")
+(i=0; while [ "$(date +%s)" -lt "$end" ]; do load "rss$i" 200000 4 "${rate[@]}" >/dev/null; i=$((i + 1)); done) &
 driver=$!
 start=$(date +%s)
 printf '%8s %10s %12s\n' seconds rss_kib rows

@@ -4,6 +4,7 @@
  * threads send them over keep-alive HTTP/1.1 connections. Each batch is retried (new
  * connection, backoff) until the collector acknowledges it with 200, so with --retry the
  * program only ends when every record is acknowledged (batch ids make retries safe).
+ * --rate paces the batches (sustained-load runs); without it they go as fast as acknowledged.
  * Prints one summary line: records, acked, batches, seconds, rps, retries, duplicates.
  *
  * cc -O2 -std=c11 -Wall -Wextra -Werror -pthread ingest_load.c -o ingest_load -lz */
@@ -33,7 +34,9 @@ static struct {
     int port, conns, retry, gzip, quiet;
     long records, batch;
     double give_up_s;
-} opt = {"127.0.0.1", NULL, "load", NULL, 8080, 4, 1, 1, 0, 100000, 5000, 600};
+    double rate; /* records/s over all connections; 0 = as fast as acknowledged */
+} opt = {"127.0.0.1", NULL, "load", NULL, 8080, 4, 1, 1, 0, 100000, 5000, 600, 0};
+static double send_start; /* when sending began, for --rate */
 
 static body_t *bodies;
 static long nbatches;
@@ -231,6 +234,11 @@ static void *sender(void *arg)
         long b = atomic_fetch_add(&next_batch, 1);
         if (b >= nbatches)
             break;
+        if (opt.rate > 0) { /* batch b is due at b * batch / rate seconds */
+            double wait = send_start + (double)b * opt.batch / opt.rate - now_s();
+            if (wait > 0)
+                usleep((useconds_t)(wait * 1e6));
+        }
         int backoff_ms = 20;
         double start = now_s();
         for (;;) {
@@ -273,7 +281,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: ingest_load [--host H] [--port P] [--token T] [--records N] [--batch B]\n"
                     "       [--conns C] [--prefix ID] [--no-gzip] [--no-retry] [--give-up S]\n"
-                    "       [--acked-file F]\n");
+                    "       [--acked-file F] [--rate RECORDS_PER_SECOND]\n");
     exit(2);
 }
 
@@ -292,6 +300,7 @@ static void parse_args(int argc, char **argv)
         else if (!strcmp(a, "--conns")) opt.conns = atoi(v), i++;
         else if (!strcmp(a, "--prefix")) opt.prefix = v, i++;
         else if (!strcmp(a, "--give-up")) opt.give_up_s = atof(v), i++;
+        else if (!strcmp(a, "--rate")) opt.rate = atof(v), i++;
         else if (!strcmp(a, "--acked-file")) opt.acked_file = v, i++;
         else usage();
     }
@@ -309,6 +318,7 @@ int main(int argc, char **argv)
     double t0 = now_s();
     build_bodies();
     double t1 = now_s();
+    send_start = t1;
     pthread_t *th = calloc((size_t)opt.conns, sizeof *th);
     for (int i = 0; i < opt.conns; i++)
         pthread_create(&th[i], NULL, sender, NULL);
