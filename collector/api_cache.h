@@ -9,6 +9,9 @@
  * entry also keeps a gzip copy, made once when it is stored and sent to clients that
  * accept it (browsers do): large answers cost a tenth of the bytes, and a hit costs one
  * copy of the stored bytes into the reply.
+ * What it holds is bounded by configuration (api_cache_bytes): the texts and gzip copies
+ * of all entries together stay within the bound, an answer bigger than a quarter of it is
+ * not kept, and the oldest stored entries make room for new ones; 0 turns the cache off.
  * Thread-safe, except the single-flight calls, which belong to the loop thread.
  *
  * Single flight: when many clients ask the same question at once (a new generation, or a
@@ -18,6 +21,11 @@
  *     if (sf_api_cache_reply(r, key, gen) || sf_api_cache_wait(r, key, gen))
  *         return;                       // answered, or waiting for the running query
  *     submit the query; its ctx_free calls sf_api_cache_landed(key, gen)
+ *
+ * The answer a query stores while its flight is under way goes to the flight, which
+ * answers its waiters with it when it lands and only then offers it to the cache: so
+ * waiters get it even when the cache is off, full of newer answers, or it is too big to
+ * keep (in that case it is only held when someone is already waiting for it).
  */
 #ifndef SF_API_CACHE_H
 #define SF_API_CACHE_H
@@ -30,6 +38,14 @@ struct sf_app;
 struct sf_request;
 
 #define SF_API_CACHE_KEY_MAX 768
+#define SF_API_CACHE_BYTES_DEFAULT ((size_t)64 << 20)
+
+/* Bounds the bytes held (texts and gzip copies of all entries; the default until called is
+ * SF_API_CACHE_BYTES_DEFAULT); entries beyond a lower bound are dropped at once. 0 turns
+ * the cache off. */
+void sf_api_cache_set_limit(size_t bytes);
+/* The bytes held now. */
+size_t sf_api_cache_held(void);
 
 /* The current data generation. */
 uint64_t sf_api_data_generation(struct sf_app *app);
@@ -39,19 +55,22 @@ void sf_api_data_changed(void);
 /* An empty key is never cached (for queries too long to key). */
 /* A malloc'd copy of the text stored for (key, generation), or NULL. */
 char *sf_api_cache_get(const char *key, uint64_t generation, size_t *len);
-/* Stores a copy of text (and of its gzip form when it is large) under (key, generation). */
+/* Stores a copy of text (and of its gzip form when it is large) under (key, generation),
+ * or hands it to the flight of that query (see above). */
 void sf_api_cache_put(const char *key, uint64_t generation, const char *text, size_t len);
 /* Answers r (200, JSON; gzip when the client accepts it) from the cache when (key,
  * generation) is there; returns whether it did. Call on the loop thread. */
 bool sf_api_cache_reply(struct sf_request *r, const char *key, uint64_t generation);
 
-/* When a query for (key, generation) is running, answers r with the expired answer of
- * that same generation if there is one (a refresh for what the generation cannot see),
- * else queues r to be answered when the query lands, and returns true. Otherwise records that the caller is about to run it and returns
- * false. Loop thread only. */
+/* When a query for (key, generation) is running, answers r with its answer if it stored
+ * one already, or with the expired answer of that same generation if there is one (a
+ * refresh for what the generation cannot see), else queues r to be answered when the
+ * query lands, and returns true; false if that answer is too big to hold for r. When none
+ * is running, records that the caller is about to run it and returns false. Loop thread
+ * only. */
 bool sf_api_cache_wait(struct sf_request *r, const char *key, uint64_t generation);
-/* The query for (key, generation) finished (stored or failed): answers its waiters from
- * the cache, or with 503 if it failed. Loop thread only. */
+/* The query for (key, generation) finished (stored or failed): answers its waiters with
+ * its answer, then keeps that if it fits; 503 if it failed. Loop thread only. */
 void sf_api_cache_landed(const char *key, uint64_t generation);
 
 #endif

@@ -1,5 +1,6 @@
 /* POST /api/traffic and POST /api/traffic/batch: hand the body to the ingest pipeline,
- * answer when the records are committed (or refused). */
+ * answer when the records are committed (or refused), and count each answer and its wait
+ * (ingest_metrics.h). */
 #include "collector/api_ingest.h"
 
 #include <stdlib.h>
@@ -9,8 +10,15 @@
 #include "collector/app.h"
 #include "common/time_util.h"
 
+/* Counts r's answer; called just before it is sent (which frees r). */
+static void count_answer(sf_request *r, int status)
+{
+    sf_ingest_metrics_note(&r->app->ingest_metrics, status, sf_monotonic_us() - r->start_us);
+}
+
 static void reply_job_error(sf_request *r, sf_ingest_job *job)
 {
+    count_answer(r, job->status);
     if (job->status == 503)
         sf_reply_add_header(r, "Retry-After", "1");
     sf_reply_json(r, job->status, json_incref(job->error_body));
@@ -24,6 +32,7 @@ static void single_done(sf_ingest_job *job)
     } else {
         const sf_ingest_item *it = &job->items[0];
         sf_live_stream_note_job(r->app->stream, job);
+        count_answer(r, 200);
         sf_reply_json(r, 200, json_pack("{s:b,s:b,s:f,s:s,s:I,s:s}", "success", 1,
                                         "anomaly_detected", it->is_anomaly, "anomaly_score",
                                         it->score < 0 ? 0.0 : it->score, "anomaly_type",
@@ -38,8 +47,10 @@ static void batch_done(sf_ingest_job *job)
     sf_request *r = job->done_arg;
     if (job->sensor_id[0])
         sf_sensor_registry_seen(r->app->sensors, job->sensor_id, sf_now_us());
-    if (job->status == 200)
+    if (job->status == 200) {
         sf_live_stream_note_job(r->app->stream, job);
+        count_answer(r, 200);
+    }
     if (job->status != 200)
         reply_job_error(r, job);
     else if (job->duplicate)
@@ -65,6 +76,7 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
     size_t len;
     const char *body = sf_request_body(r, &len);
     if ((int64_t)len > limit) {
+        count_answer(r, 413);
         sf_reply_error(r, 413, "Request body too large");
         return;
     }
@@ -72,6 +84,7 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
     char *copy = job ? malloc(len + 1) : NULL;
     if (!copy) {
         free(job);
+        count_answer(r, 500);
         sf_reply_internal(r, "out of memory copying a request body");
         return;
     }
@@ -87,6 +100,7 @@ static void submit(sf_request *r, bool is_batch, int64_t limit, sf_ingest_done_f
     memcpy(job->correlation_id, r->correlation_id, sizeof job->correlation_id);
     if (sf_ingest_submit(app->ingest, job) != 0) {
         sf_ingest_job_free(job);
+        count_answer(r, 503);
         sf_reply_add_header(r, "Retry-After", "1");
         sf_reply_error(r, 503, "Ingest queue full, retry later");
     }

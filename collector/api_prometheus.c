@@ -1,5 +1,6 @@
 /* GET /metrics (Prometheus text format 0.0.4). The process's own counters are read on the
- * loop (writer, ingest pipeline, database monitor, model, registry, stream); what lives
+ * loop (writer, ingest pipeline and its answers, database monitor, model, registry,
+ * stream); what lives
  * in the database — anomalies stored by type, and each sensor's last capture counters
  * from its heartbeat — is read on a pool thread, which also writes the text. */
 #include "collector/api_prometheus.h"
@@ -16,6 +17,7 @@ typedef struct process_state {
     sf_db_writer_stats writer;
     int pipeline_pending, model_version, live_sensors, subscribers, db_up;
     double uptime_s;
+    sf_ingest_metrics ingest;
 } process_state;
 
 /* Sensor statistics exported, with their stats key and help text. */
@@ -65,6 +67,25 @@ static void process_series(sf_text *t, const process_state *p)
     series(t, "sensors_live", "gauge", "Sensors heard from in the last 5 minutes", p->live_sensors);
     series(t, "stream_subscribers", "gauge", "Live stream (SSE) clients", p->subscribers);
     series(t, "uptime_seconds", "gauge", "Seconds since the collector started", p->uptime_s);
+}
+
+/* How ingest requests were answered: by status, and the wait of the 200s as a histogram. */
+static void ingest_series(sf_text *t, const sf_ingest_metrics *m)
+{
+    sf_text_puts(t, "# HELP securaflow_ingest_requests_total Ingest requests answered, by status\n"
+                    "# TYPE securaflow_ingest_requests_total counter\n");
+    for (int i = 0; i < SF_INGEST_STATUSES; i++)
+        sf_text_printf(t, "securaflow_ingest_requests_total{status=\"%s\"} %llu\n",
+                       sf_ingest_status_label[i], (unsigned long long)m->answered[i]);
+    sf_text_puts(t, "# HELP securaflow_ingest_request_seconds Time from an ingest request's"
+                    " arrival to its 200 answer\n# TYPE securaflow_ingest_request_seconds histogram\n");
+    for (int i = 0; i < SF_INGEST_BUCKETS; i++)
+        sf_text_printf(t, "securaflow_ingest_request_seconds_bucket{le=\"%g\"} %llu\n",
+                       sf_ingest_bucket_le[i], (unsigned long long)m->at_most[i]);
+    sf_text_printf(t, "securaflow_ingest_request_seconds_bucket{le=\"+Inf\"} %llu\n"
+                      "securaflow_ingest_request_seconds_sum %.17g\n"
+                      "securaflow_ingest_request_seconds_count %llu\n",
+                   (unsigned long long)m->count, m->sum_s, (unsigned long long)m->count);
 }
 
 static int anomaly_series(PGconn *conn, sf_text *t, char *err, size_t err_size)
@@ -135,6 +156,7 @@ static char *exposition_run(PGconn *conn, void *ctx, int *status, char *err, siz
     (void)status;
     sf_text t = {0};
     process_series(&t, ctx);
+    ingest_series(&t, &((const process_state *)ctx)->ingest);
     if (anomaly_series(conn, &t, err, err_size) || sensor_series_all(conn, &t, err, err_size)) {
         free(sf_text_take(&t));
         return NULL;
@@ -160,6 +182,7 @@ void sf_api_prometheus(sf_request *r)
     p->subscribers = sf_live_stream_subscribers(app->stream);
     p->db_up = sf_db_monitor_connected(app->db_monitor);
     p->uptime_s = (double)(sf_monotonic_us() - app->started_us) / 1e6;
+    p->ingest = app->ingest_metrics;
     sf_db_pool_submit_text(app->db_pool, r, exposition_run, p, free,
                            "text/plain; version=0.0.4; charset=utf-8");
 }

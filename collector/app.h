@@ -11,6 +11,7 @@
 #include "collector/db_pool.h"
 #include "collector/db_writer.h"
 #include "collector/detectors.h"
+#include "collector/ingest_metrics.h"
 #include "collector/ingest_pipeline.h"
 #include "collector/ingest_tokens.h"
 #include "collector/live_stream.h"
@@ -27,6 +28,7 @@ typedef struct sf_app {
     sf_db_pool *db_pool;           /* read queries off the loop */
     sf_db_writer *writer;          /* the one writer of traffic */
     sf_ingest_pipeline *ingest;    /* decode + detect workers */
+    sf_ingest_metrics ingest_metrics; /* how ingest requests were answered (loop thread) */
     sf_detectors detectors;
     sf_model_manager *models;      /* loads, trains and swaps the model */
     sf_token_cache *tokens;

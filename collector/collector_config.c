@@ -33,6 +33,8 @@ static const sf_config_option collector_options[] = {
         "largest batch body after gzip decompression"),
     OPT("read_connections", SF_CFG_INT, "4", 1, 64, read_connections,
         "database connections serving API reads"),
+    OPT("api_cache_bytes", SF_CFG_SIZE, "64MiB", 0, 17179869184.0, api_cache_bytes,
+        "memory for cached read API answers, gzip copies included (0 = no cache)"),
     OPT("retention_days", SF_CFG_INT, "7", 1, 3650, retention_days, "days raw traffic is kept"),
     OPT("aggregate_retention_days", SF_CFG_INT, "90", 1, 36500, aggregate_retention_days,
         "days rollups and anomalies are kept"),

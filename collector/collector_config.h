@@ -22,6 +22,7 @@ typedef struct sf_collector_config {
     int64_t write_group_max;       /* records per transaction */
     int64_t max_inflated;          /* largest decompressed batch */
     int64_t read_connections;      /* read pool size */
+    int64_t api_cache_bytes;       /* read API answer cache (api_cache.h); 0 = off */
     int64_t retention_days;
     int64_t aggregate_retention_days;
     int64_t client_table_size;     /* clients tracked for per-client context */

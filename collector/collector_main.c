@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "collector/api_cache.h"
 #include "collector/app.h"
 #include "collector/db_migrations.h"
 #include "collector/http_server.h"
@@ -144,6 +145,7 @@ static int start_workers(sf_app *app)
     app->ingest = sf_ingest_pipeline_start(&pc, &app->detectors, app->writer, app->mailbox);
     app->db_pool = sf_db_pool_start(app->conninfo, (int)app->config.read_connections, 1024,
                                     app->mailbox);
+    sf_api_cache_set_limit((size_t)app->config.api_cache_bytes);
     return 0;
 }
 

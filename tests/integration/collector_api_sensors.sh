@@ -85,14 +85,18 @@ check("ingest with the sensor's token", ans["accepted"] == 1)
 beat_with(sensor_id='edge"3\\', stats={"packets": 7})
 ingest([record("/api/y", utcnow(), status=503)], sensor="edge-1", headers=auth)
 import re, urllib.request
-with urllib.request.urlopen(BASE + "/metrics") as resp:
-    ctype, text = resp.headers["Content-Type"], resp.read().decode()
-check("/metrics: Prometheus content type", ctype.startswith("text/plain; version=0.0.4"))
 sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_]+="([^"\\]|\\.)*",?)*\})? -?[0-9.e+-]+$')
-lines = [l for l in text.splitlines() if l and not l.startswith("#")]
+
+def scrape():
+    with urllib.request.urlopen(BASE + "/metrics") as resp:
+        ctype, text = resp.headers["Content-Type"], resp.read().decode()
+    lines = [l for l in text.splitlines() if l and not l.startswith("#")]
+    return ctype, text, lines, {l.rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1]) for l in lines}
+
+ctype, text, lines, values = scrape()
+check("/metrics: Prometheus content type", ctype.startswith("text/plain; version=0.0.4"))
 bad = [l for l in lines if not sample.match(l)]
 check("/metrics: every sample line is well formed %s" % bad[:3], not bad)
-values = {l.rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1]) for l in lines}
 check("/metrics: records stored", values.get("securaflow_records_stored_total", 0) >= 1)
 check("/metrics: database up, queue gauge", values.get("securaflow_database_up") == 1 and
       "securaflow_ingest_queue_records" in values and "securaflow_database_errors_total" in values)
@@ -101,6 +105,36 @@ check("/metrics: label values escaped", values.get('securaflow_sensor_packets{se
 check("/metrics: anomalies by type", values.get('securaflow_anomalies{type="server_error"}') == 1 and
       values.get('securaflow_anomalies_unresolved{type="server_error"}') == 1)
 check("/metrics: every HELP has a TYPE", text.count("# HELP") == text.count("# TYPE") > 10)
+
+# the ingest answer histogram and counts
+H = "securaflow_ingest_request_seconds"
+def buckets(values):
+    les = [(k[len(H + '_bucket{le="'):-2], v) for k, v in values.items() if k.startswith(H + "_bucket{")]
+    return sorted(les, key=lambda b: float(b[0]))  # "+Inf" sorts last
+b = buckets(values)
+check("/metrics: ingest histogram typed", "# TYPE %s histogram" % H in text)
+check("/metrics: ingest histogram buckets %s" % [x[0] for x in b],
+      [x[0] for x in b] == ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
+                            "5", "10", "+Inf"])
+check("/metrics: ingest buckets are cumulative, +Inf is the count",
+      all(b[i][1] <= b[i + 1][1] for i in range(len(b) - 1)) and b[-1][1] == values.get(H + "_count"))
+count, ok = values.get(H + "_count", 0), values.get('securaflow_ingest_requests_total{status="200"}', 0)
+check("/metrics: ingest 200s counted (the 2 batches so far)", count == 2 and ok == count and values.get(H + "_sum", -1) > 0)
+invalid = values.get('securaflow_ingest_requests_total{status="422"}', -1)
+check("/metrics: every ingest status has its counter", invalid >= 0 and
+      'securaflow_ingest_requests_total{status="503"}' in values and
+      'securaflow_ingest_requests_total{status="other"}' in values)
+ingest([record("/api/z", utcnow())], sensor="edge-1", headers=auth)
+ingest([record("/api/z", utcnow())], sensor="edge-1", headers=auth)
+call("POST", "/api/traffic", raw=b"{", headers=auth)
+_, _, _, after = scrape()
+b = buckets(after)
+check("/metrics: ingest _count grows by the two answered batches",
+      after.get(H + "_count") == count + 2 and after.get('securaflow_ingest_requests_total{status="200"}') == ok + 2)
+check("/metrics: still cumulative after", all(b[i][1] <= b[i + 1][1] for i in range(len(b) - 1))
+      and b[-1][1] == after[H + "_count"] and after[H + "_sum"] >= values[H + "_sum"])
+check("/metrics: the malformed record counted as 422",
+      after.get('securaflow_ingest_requests_total{status="422"}') == invalid + 1)
 finish()
 EOF
 stop_collector

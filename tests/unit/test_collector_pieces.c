@@ -1,14 +1,19 @@
 /* Tests for the collector's small pieces: route templates, the latency histogram, the
- * per-client context table, bounded gzip, and COPY text escaping. */
+ * per-client context table, bounded gzip, COPY text escaping, static file paths, the read
+ * API cache's byte bound, and the ingest answer metrics. */
 #include <CUnit/CUnit.h>
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "collector/api_cache.h"
 #include "collector/client_context.h"
 #include "collector/copy_buffer.h"
 #include "collector/gzip_inflate.h"
+#include "collector/ingest_metrics.h"
 #include "collector/latency_histogram.h"
 #include "collector/route_template.h"
 #include "collector/static_files.h"
@@ -172,6 +177,88 @@ static void test_static_paths(void)
     CU_ASSERT_STRING_EQUAL(sf_static_content_type("noext"), "application/octet-stream");
 }
 
+/* An answer of len pseudo-random letters (so its gzip copy is not tiny), named key. */
+static void put_answer(const char *key, size_t len)
+{
+    char *text = malloc(len);
+    unsigned x = (unsigned)len;
+    for (size_t i = 0; i < len; i++)
+        text[i] = (char)('a' + (x = x * 1103515245u + 12345u) % 26);
+    sf_api_cache_put(key, 1, text, len);
+    free(text);
+}
+
+static bool cached(const char *key)
+{
+    size_t len;
+    char *got = sf_api_cache_get(key, 1, &len);
+    free(got);
+    return got != NULL;
+}
+
+/* Fills a 64 KiB cache with 40 answers of ~8 KiB each (text and gzip copy). */
+static void test_cache_byte_bound(void)
+{
+    const size_t bound = 64 << 10;
+    sf_api_cache_set_limit(bound);
+    CU_ASSERT(sf_api_cache_held() <= bound);
+    char key[32];
+    bool over = false;
+    for (int i = 0; i < 40; i++) {
+        snprintf(key, sizeof key, "bound|%d", i);
+        put_answer(key, 5000);
+        over |= sf_api_cache_held() > bound;
+    }
+    CU_ASSERT_FALSE(over);
+    CU_ASSERT(sf_api_cache_held() > bound / 2);
+    CU_ASSERT_FALSE(cached("bound|0"));
+    CU_ASSERT(cached("bound|39"));
+    /* oldest stored go first: what is left is the latest stored */
+    bool suffix = true, seen = false;
+    for (int i = 0; i < 40; i++) {
+        snprintf(key, sizeof key, "bound|%d", i);
+        suffix &= !seen || cached(key);
+        seen |= cached(key);
+    }
+    CU_ASSERT(suffix);
+    size_t before = sf_api_cache_held();
+    put_answer("bound|big", bound / 4 + 1); /* more than a quarter of the bound */
+    CU_ASSERT_FALSE(cached("bound|big"));
+    CU_ASSERT_EQUAL(sf_api_cache_held(), before);
+    sf_api_cache_set_limit(bound / 8); /* a lower bound drops entries at once */
+    CU_ASSERT(sf_api_cache_held() <= bound / 8);
+    CU_ASSERT(cached("bound|39") || sf_api_cache_held() == 0);
+    sf_api_cache_set_limit(0); /* off */
+    CU_ASSERT_EQUAL(sf_api_cache_held(), 0);
+    put_answer("bound|off", 10);
+    CU_ASSERT_FALSE(cached("bound|off"));
+    sf_api_cache_set_limit(SF_API_CACHE_BYTES_DEFAULT);
+}
+
+static void test_ingest_metrics(void)
+{
+    sf_ingest_metrics m = {0};
+    sf_ingest_metrics_note(&m, 200, 3000);     /* 3 ms */
+    sf_ingest_metrics_note(&m, 200, 200000);   /* 0.2 s */
+    sf_ingest_metrics_note(&m, 200, 20000000); /* 20 s: only +Inf */
+    sf_ingest_metrics_note(&m, 503, 1000);
+    sf_ingest_metrics_note(&m, 418, 1000);
+    CU_ASSERT_EQUAL(m.count, 3);
+    CU_ASSERT(fabs(m.sum_s - 20.203) < 1e-9);
+    CU_ASSERT_EQUAL(m.at_most[0], 1);                     /* le 0.005 */
+    CU_ASSERT_EQUAL(m.at_most[4], 1);                     /* le 0.1 */
+    CU_ASSERT_EQUAL(m.at_most[5], 2);                     /* le 0.25 */
+    CU_ASSERT_EQUAL(m.at_most[SF_INGEST_BUCKETS - 1], 2); /* le 10 */
+    for (int i = 1; i < SF_INGEST_BUCKETS; i++)
+        CU_ASSERT(m.at_most[i] >= m.at_most[i - 1]);
+    CU_ASSERT_STRING_EQUAL(sf_ingest_status_label[0], "200");
+    CU_ASSERT_EQUAL(m.answered[0], 3);
+    CU_ASSERT_STRING_EQUAL(sf_ingest_status_label[5], "503");
+    CU_ASSERT_EQUAL(m.answered[5], 1);
+    CU_ASSERT_STRING_EQUAL(sf_ingest_status_label[SF_INGEST_STATUSES - 1], "other");
+    CU_ASSERT_EQUAL(m.answered[SF_INGEST_STATUSES - 1], 1);
+}
+
 void sf_test_register_collector_pieces(void)
 {
     CU_pSuite s = CU_add_suite("collector_pieces", NULL, NULL);
@@ -182,4 +269,6 @@ void sf_test_register_collector_pieces(void)
     CU_add_test(s, "bounded gzip", test_gzip_bounded);
     CU_add_test(s, "COPY escaping", test_copy_escaping);
     CU_add_test(s, "static file paths and types", test_static_paths);
+    CU_add_test(s, "read API cache stays within its byte bound", test_cache_byte_bound);
+    CU_add_test(s, "ingest answer counts and wait histogram", test_ingest_metrics);
 }
