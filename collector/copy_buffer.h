@@ -1,5 +1,7 @@
-/* A growable text buffer for PostgreSQL COPY (text format): fields escaped, tab
- * separated, \N for NULL, one row per line. Bounded by the writer's group size. */
+/* A growable buffer for PostgreSQL COPY data, and the text format's helpers: fields
+ * escaped, tab separated, \N for NULL, one row per line (rollups, anomalies). The traffic
+ * rows use the binary format's helpers (copy_binary.h) on the same buffer. Bounded by the
+ * writer's group size. */
 #ifndef SF_COPY_BUFFER_H
 #define SF_COPY_BUFFER_H
 
