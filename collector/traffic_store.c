@@ -329,6 +329,46 @@ static int write_items(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, sto
     return write_rollups(st, stored, nstored, err, err_size);
 }
 
+static int by_sensor_id(const void *a, const void *b)
+{
+    return strcmp((*(sf_ingest_job *const *)a)->sensor_id, (*(sf_ingest_job *const *)b)->sensor_id);
+}
+
+/* Every sender of a stored batch is listed in sensors with its last time, heartbeat or not
+ * (GET /api/sensors, like /api/health's count). Distinct ids in sorted order: concurrent
+ * writers and heartbeats take these row locks in one order. */
+static int note_senders(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
+                        size_t err_size)
+{
+    sf_ingest_job **senders = malloc((n ? n : 1) * sizeof *senders);
+    size_t m = 0;
+    if (!senders) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < n; j++)
+        if (jobs[j]->sensor_id[0] && !jobs[j]->duplicate)
+            senders[m++] = jobs[j];
+    qsort(senders, m, sizeof *senders, by_sensor_id);
+    int rc = 0;
+    for (size_t k = 0; k < m && rc == 0; k++) {
+        if (k > 0 && strcmp(senders[k]->sensor_id, senders[k - 1]->sensor_id) == 0)
+            continue;
+        const char *params[1] = {senders[k]->sensor_id};
+        PGresult *r = PQexecParams(st->conn,
+            "INSERT INTO sensors (sensor_id) VALUES ($1) ON CONFLICT (sensor_id) "
+            "DO UPDATE SET last_seen = greatest(sensors.last_seen, now())", 1, NULL, params,
+            NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+            rc = -1;
+        }
+        PQclear(r);
+    }
+    free(senders);
+    return rc;
+}
+
 static int ensure_partitions(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
                              size_t err_size)
 {
@@ -367,6 +407,8 @@ int sf_traffic_store_write(sf_traffic_store *st, sf_ingest_job **jobs, size_t n,
         rc = prepare_group(st, jobs, n, stored, &nstored, err, err_size);
     if (rc == 0)
         rc = write_items(st, jobs, n, stored, nstored, err, err_size);
+    if (rc == 0)
+        rc = note_senders(st, jobs, n, err, err_size);
     if (rc == 0)
         rc = exec_ok(st->conn, "COMMIT", err, err_size);
     if (rc != 0) {

@@ -80,6 +80,14 @@ check("health counts live sensors", d["sensors"] == 2)
 # the token also ingests
 ans = ingest([record("/api/x", utcnow())], sensor="edge-1", headers=auth)
 check("ingest with the sensor's token", ans["accepted"] == 1)
+ans = ingest([record("/api/x", utcnow())], sensor="batches-only", headers=auth)
+s, _, d = get("/api/sensors")
+x = [e for e in d["sensors"] if e["id"] == "batches-only"]
+check("a sender of batches that never sends heartbeats is listed", ans["accepted"] == 1 and
+      len(x) == 1 and x[0]["online"] is True and x[0]["packets"] is None and d["total"] == 3)
+s, _, d = get("/api/sensors")
+last = [e for e in d["sensors"] if e["id"] == "edge-1"][0]["last_seen"]
+check("a batch moves its sender's last_seen", last > last_seen)
 
 # --- GET /metrics: Prometheus text ---
 beat_with(sensor_id='edge"3\\', stats={"packets": 7})
@@ -119,7 +127,7 @@ check("/metrics: ingest histogram buckets %s" % [x[0] for x in b],
 check("/metrics: ingest buckets are cumulative, +Inf is the count",
       all(b[i][1] <= b[i + 1][1] for i in range(len(b) - 1)) and b[-1][1] == values.get(H + "_count"))
 count, ok = values.get(H + "_count", 0), values.get('securaflow_ingest_requests_total{status="200"}', 0)
-check("/metrics: ingest 200s counted (the 2 batches so far)", count == 2 and ok == count and values.get(H + "_sum", -1) > 0)
+check("/metrics: ingest 200s counted (the 3 batches so far)", count == 3 and ok == count and values.get(H + "_sum", -1) > 0)
 invalid = values.get('securaflow_ingest_requests_total{status="422"}', -1)
 check("/metrics: every ingest status has its counter", invalid >= 0 and
       'securaflow_ingest_requests_total{status="503"}' in values and
