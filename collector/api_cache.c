@@ -60,6 +60,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static flight *flights;
 static slot slots[SLOTS];
 static size_t held, limit = SF_API_CACHE_BYTES_DEFAULT;
+static uint64_t evictions; /* entries dropped to make room (under lock) */
 static atomic_uint_fast64_t api_changes;
 
 uint64_t sf_api_data_generation(struct sf_app *app)
@@ -174,8 +175,10 @@ static void keep(const char *key, uint64_t generation, answer *a)
         if (slots[i].a.text && strcmp(slots[i].key, key) == 0)
             empty_slot(&slots[i]);
     slot *s = NULL;
-    while (held + bytes > limit || !(s = free_slot()))
+    while (held + bytes > limit || !(s = free_slot())) {
         empty_slot(oldest_slot());
+        evictions++;
+    }
     strcpy(s->key, key);
     s->generation = generation;
     s->stored_us = sf_monotonic_us();
@@ -194,6 +197,14 @@ void sf_api_cache_set_limit(size_t bytes)
     while (held > limit)
         empty_slot(oldest_slot());
     pthread_mutex_unlock(&lock);
+}
+
+uint64_t sf_api_cache_evictions(void)
+{
+    pthread_mutex_lock(&lock);
+    uint64_t n = evictions;
+    pthread_mutex_unlock(&lock);
+    return n;
 }
 
 size_t sf_api_cache_held(void)

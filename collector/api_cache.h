@@ -44,6 +44,8 @@ struct sf_request;
  * SF_API_CACHE_BYTES_DEFAULT); entries beyond a lower bound are dropped at once. 0 turns
  * the cache off. */
 void sf_api_cache_set_limit(size_t bytes);
+/* Entries dropped so far to make room for newer ones. */
+uint64_t sf_api_cache_evictions(void);
 /* The bytes held now. */
 size_t sf_api_cache_held(void);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/api_cache.h"
 #include "collector/api_json_text.h"
 #include "collector/app.h"
 #include "common/time_util.h"
@@ -17,6 +18,7 @@ typedef struct process_state {
     sf_db_writer_stats writer;
     int pipeline_pending, model_version, live_sensors, subscribers, db_up;
     double uptime_s;
+    uint64_t client_evictions, cache_evictions, sensors_forgotten;
     sf_ingest_metrics ingest;
 } process_state;
 
@@ -67,6 +69,12 @@ static void process_series(sf_text *t, const process_state *p)
     series(t, "sensors_live", "gauge", "Sensors heard from in the last 5 minutes", p->live_sensors);
     series(t, "stream_subscribers", "gauge", "Live stream (SSE) clients", p->subscribers);
     series(t, "uptime_seconds", "gauge", "Seconds since the collector started", p->uptime_s);
+    series(t, "client_table_evictions_total", "counter",
+           "Clients forgotten by the full per-client context table", (double)p->client_evictions);
+    series(t, "api_cache_evictions_total", "counter",
+           "Read API answers dropped from the full answer cache", (double)p->cache_evictions);
+    series(t, "sensor_table_evictions_total", "counter",
+           "Sensors forgotten by the full table of recent senders", (double)p->sensors_forgotten);
 }
 
 /* How ingest requests were answered: by status, and the wait of the 200s as a histogram. */
@@ -183,6 +191,9 @@ void sf_api_prometheus(sf_request *r)
     p->db_up = sf_db_monitor_connected(app->db_monitor);
     p->uptime_s = (double)(sf_monotonic_us() - app->started_us) / 1e6;
     p->ingest = app->ingest_metrics;
+    p->client_evictions = sf_detectors_client_evictions(&app->detectors);
+    p->cache_evictions = sf_api_cache_evictions();
+    p->sensors_forgotten = sf_sensor_registry_forgotten(app->sensors);
     sf_db_pool_submit_text(app->db_pool, r, exposition_run, p, free,
                            "text/plain; version=0.0.4; charset=utf-8");
 }

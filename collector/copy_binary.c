@@ -4,29 +4,17 @@
 #include "collector/copy_binary.h"
 
 #include <arpa/inet.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define PG_EPOCH_OFFSET_US 946684800000000LL /* 2000-01-01T00:00:00Z, PostgreSQL's epoch */
 #define PGSQL_AF_INET 2                      /* inet's family codes (not the OS's AF_*) */
 #define PGSQL_AF_INET6 3
 
+/* Claims the next `more` bytes of the buffer; NULL once an allocation has failed. */
 static char *room(sf_copy_buffer *b, size_t more)
 {
-    if (b->failed)
+    if (sf_copy_reserve(b, more))
         return NULL;
-    if (b->len + more > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + more)
-            cap *= 2;
-        char *grown = realloc(b->data, cap);
-        if (!grown) {
-            b->failed = 1;
-            return NULL;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
     char *at = b->data + b->len;
     b->len += more;
     return at;

@@ -8,7 +8,7 @@
 
 #include "common/time_util.h"
 
-static int reserve(sf_copy_buffer *b, size_t more)
+int sf_copy_reserve(sf_copy_buffer *b, size_t more)
 {
     if (b->failed)
         return -1;
@@ -42,7 +42,7 @@ void sf_copy_free(sf_copy_buffer *b)
 
 static void separator(sf_copy_buffer *b)
 {
-    if (b->row_started && reserve(b, 1) == 0)
+    if (b->row_started && sf_copy_reserve(b, 1) == 0)
         b->data[b->len++] = '\t';
     b->row_started = 1;
 }
@@ -50,7 +50,7 @@ static void separator(sf_copy_buffer *b)
 void sf_copy_raw(sf_copy_buffer *b, const char *s, size_t n)
 {
     separator(b);
-    if (reserve(b, n) == 0) {
+    if (sf_copy_reserve(b, n) == 0) {
         memcpy(b->data + b->len, s, n);
         b->len += n;
     }
@@ -64,7 +64,7 @@ void sf_copy_text(sf_copy_buffer *b, const char *s)
     }
     separator(b);
     size_t n = strlen(s);
-    if (reserve(b, n * 2) != 0)
+    if (sf_copy_reserve(b, n * 2) != 0)
         return;
     char *o = b->data + b->len;
     for (size_t i = 0; i < n; i++) {
@@ -146,7 +146,7 @@ void sf_copy_time(sf_copy_buffer *b, int64_t unix_us)
 
 void sf_copy_end_row(sf_copy_buffer *b)
 {
-    if (reserve(b, 1) == 0)
+    if (sf_copy_reserve(b, 1) == 0)
         b->data[b->len++] = '\n';
     b->row_started = 0;
 }

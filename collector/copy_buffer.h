@@ -16,6 +16,8 @@ typedef struct sf_copy_buffer {
 } sf_copy_buffer;
 
 void sf_copy_reset(sf_copy_buffer *b);
+/* Makes room for more bytes (and a spare one); 0, or -1 with b->failed set. */
+int sf_copy_reserve(sf_copy_buffer *b, size_t more);
 void sf_copy_free(sf_copy_buffer *b);
 void sf_copy_text(sf_copy_buffer *b, const char *s);   /* NULL -> \N */
 void sf_copy_int(sf_copy_buffer *b, int64_t v);

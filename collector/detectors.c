@@ -56,6 +56,14 @@ int sf_detectors_model_version(sf_detectors *d)
     return v;
 }
 
+uint64_t sf_detectors_client_evictions(sf_detectors *d)
+{
+    pthread_mutex_lock(&d->clients_lock);
+    uint64_t n = sf_client_table_evictions(d->clients) + sf_client_table_evictions(d->demo_clients);
+    pthread_mutex_unlock(&d->clients_lock);
+    return n;
+}
+
 static int is_auth_route(const char *route)
 {
     return strstr(route, "login") || strstr(route, "/auth") || strstr(route, "signin") ||
@@ -116,7 +124,7 @@ static void check_behaviour(const sf_detector_limits *l, const sf_client_minute 
                             const sf_ingest_item *it, const float *row, verdict *v)
 {
     int status = it->rec.status_code;
-    bool auth_failure = is_auth_route(it->route) && (status == 401 || status == 403);
+    bool auth_failure = (status == 401 || status == 403) && is_auth_route(it->route);
     bool not_found = status == 404 || status == 403;
     long flood_step = (long)l->flood_per_minute;
     char why[160];
@@ -184,8 +192,9 @@ static void observe(sf_client_table *t, const sf_ingest_item *it, sf_client_minu
         memset(ctx, 0, sizeof *ctx);
         return;
     }
-    sf_client_observe(t, client, it->ts_us, it->route, r->status_code,
-                      is_auth_route(it->route), ctx);
+    /* Only a 401/403 makes the route's kind matter: skip its text search otherwise. */
+    bool auth = (r->status_code == 401 || r->status_code == 403) && is_auth_route(it->route);
+    sf_client_observe(t, client, it->ts_us, it->route, r->status_code, auth, ctx);
 }
 
 static int by_time(const void *a, const void *b, void *arg)

@@ -44,6 +44,8 @@ void sf_detector_limits_default(sf_detector_limits *l);
 /* Swaps in a new model (ownership taken); the old one is freed once no scorer holds it. */
 void sf_detectors_set_model(sf_detectors *d, struct sf_iforest *model, int version);
 int sf_detectors_model_version(sf_detectors *d);
+/* Clients forgotten so far because the per-client table was full. */
+uint64_t sf_detectors_client_evictions(sf_detectors *d);
 
 struct sf_model_train_options;
 /* Trains an HTTP model on items (normal traffic), with each record's client context

@@ -18,6 +18,7 @@ struct sf_sensor_registry {
     pthread_mutex_t lock;
     struct seen *items;
     int count;
+    uint64_t forgotten;       /* sensors dropped for a newer one when full */
 };
 
 sf_sensor_registry *sf_sensor_registry_new(void)
@@ -51,7 +52,9 @@ void sf_sensor_registry_seen(sf_sensor_registry *reg, const char *sensor_id, int
             oldest = i;
     }
     /* A full table forgets the sensor heard from longest ago. */
-    int slot = reg->count < SF_SENSORS_MAX ? reg->count++ : oldest;
+    int full = reg->count == SF_SENSORS_MAX;
+    int slot = full ? oldest : reg->count++;
+    reg->forgotten += (uint64_t)full;
     snprintf(reg->items[slot].id, sizeof reg->items[slot].id, "%s", sensor_id);
     reg->items[slot].last_us = now_us;
     pthread_mutex_unlock(&reg->lock);
@@ -70,4 +73,12 @@ int sf_sensor_registry_count_since(sf_sensor_registry *reg, int64_t since_us)
 int sf_sensors_recent_count(struct sf_app *app)
 {
     return sf_sensor_registry_count_since(app->sensors, sf_now_us() - 300LL * 1000000);
+}
+
+uint64_t sf_sensor_registry_forgotten(sf_sensor_registry *reg)
+{
+    pthread_mutex_lock(&reg->lock);
+    uint64_t n = reg->forgotten;
+    pthread_mutex_unlock(&reg->lock);
+    return n;
 }

@@ -16,6 +16,8 @@ void sf_sensor_registry_free(sf_sensor_registry *reg);
 void sf_sensor_registry_seen(sf_sensor_registry *reg, const char *sensor_id, int64_t now_us);
 /* Sensors heard from since since_us. */
 int sf_sensor_registry_count_since(sf_sensor_registry *reg, int64_t since_us);
+/* Sensors forgotten so far because the table was full. */
+uint64_t sf_sensor_registry_forgotten(sf_sensor_registry *reg);
 
 struct sf_app;
 /* Sensors heard from in the last 5 minutes. */
