@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/record.h"
@@ -185,11 +186,16 @@ static void *canned_main(void *arg)
     if (c->answer) {
         ssize_t w = write(fd, c->answer, strlen(c->answer));
         (void)w;
-    } else {
-        char sink[64];
-        while (read(fd, sink, sizeof sink) > 0) /* until the client closes */
-            ;
+        /* End the answer with a FIN, then read what is left of the request: closing with
+         * its body unread would send a reset, which can reach the client before it has read
+         * a read-to-close answer to the end. */
+        shutdown(fd, SHUT_WR);
     }
+    struct timeval limit = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    char sink[64];
+    while (read(fd, sink, sizeof sink) > 0) /* until the client closes */
+        ;
     close(fd);
     return NULL;
 }
