@@ -42,9 +42,10 @@ typedef struct sf_http_side {
     uint8_t mode;                /* sf_http_mode */
     bool is_request;             /* parser type, once the client is known */
     bool in_message, completed, interim, known_body, upgrade;
-    bool after_gap;
-    bool method_known;           /* llhttp finished reading the request method */              /* a gap since the last message start: responses may be lost */
-    int64_t ts_us;               /* time of the bytes being parsed */
+    bool after_gap;              /* a gap since the last message start: responses may be lost */
+    bool method_known;           /* llhttp finished reading the request method */
+    uint16_t status;             /* status code of the status line read, 0 = none yet */
+    int64_t ts_us;               /* time of the bytes being parsed (the last bytes seen) */
     int64_t msg_first_us;
     uint64_t stream_off;         /* bytes of this direction handed to the parser */
     uint64_t msg_start_off;
@@ -75,10 +76,12 @@ typedef struct sf_http_conn {
 
 /* http_parser.c */
 sf_http_conn *sf_http_conn_new(struct sf_engine *eng, struct sf_flow *flow);
-/* Ends every message in progress, reports every pending request, frees. */
-void sf_http_conn_close(sf_http_conn *c, int64_t ts_us);
+/* Ends every message in progress (each at the time of its last bytes), reports every
+ * pending request, frees. */
+void sf_http_conn_close(sf_http_conn *c);
 void sf_http_data(sf_http_conn *c, int side, const uint8_t *p, size_t len, int64_t ts_us);
 void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us);
+/* The direction ended: ts_us is its FIN's time, or -1 if none was seen (see tcp_stream.h). */
 void sf_http_fin(sf_http_conn *c, int side, int64_t ts_us);
 /* Sets which side is the client and prepares both parsers. */
 void sf_http_set_client(sf_http_conn *c, int client_side);

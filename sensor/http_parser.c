@@ -156,6 +156,7 @@ static int on_message_begin(llhttp_t *p)
     sf_http_conn *c = s->conn;
     s->in_message = true;
     s->completed = s->interim = s->known_body = s->method_known = false;
+    s->status = 0;
     s->msg_first_us = s->ts_us;
     s->body_bytes = 0;
     s->flags = 0;
@@ -252,6 +253,23 @@ static int on_chunk_complete(llhttp_t *p)
     return 0;
 }
 
+/* The status code belongs to the status line, whatever happens to the headers after
+ * it. llhttp 8 reads "HTTP/1.1  200 OK" (two spaces) as status 0 with the text "200 OK":
+ * the code is then taken from the text, and llhttp is told it (it decides the body by it). */
+static int on_status(llhttp_t *p, const char *at, size_t len)
+{
+    if (p->status_code == 0 && len >= 3 && at[0] >= '1' && at[0] <= '9' && at[1] >= '0' &&
+        at[1] <= '9' && at[2] >= '0' && at[2] <= '9' && (len == 3 || at[3] == ' '))
+        p->status_code = (uint16_t)((at[0] - '0') * 100 + (at[1] - '0') * 10 + (at[2] - '0'));
+    return 0;
+}
+
+static int on_status_complete(llhttp_t *p)
+{
+    side_of(p)->status = p->status_code;
+    return 0;
+}
+
 static int on_method_complete(llhttp_t *p)
 {
     side_of(p)->method_known = true;
@@ -285,6 +303,8 @@ static const llhttp_settings_t *settings(void)
         t.on_chunk_complete = on_chunk_complete;
         t.on_message_complete = on_message_complete;
         t.on_method_complete = on_method_complete;
+        t.on_status = on_status;
+        t.on_status_complete = on_status_complete;
         st = t;
         __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
     }
@@ -333,7 +353,7 @@ static void finish_message(sf_http_side *s, uint64_t end_off)
     r->resp_body = s->body_bytes;
     r->flags |= s->flags;
     if (!t) {
-        r->status = (uint16_t)s->parser.status_code;
+        r->status = s->status ? s->status : (uint16_t)s->parser.status_code;
         r->http_major = s->parser.http_major;
         r->http_minor = s->parser.http_minor;
         sf_txn_emit_orphan(c, r);
@@ -343,7 +363,10 @@ static void finish_message(sf_http_side *s, uint64_t end_off)
     s->txn = NULL;
 }
 
-/* A message cut short (gap, parse error, connection end). */
+static bool is_interim(unsigned status) { return status >= 100 && status < 200 && status != 101; }
+
+/* A message cut short (gap, parse error, connection end). It ends at the last bytes
+ * seen of it (s->ts_us); a response keeps the status its status line gave. */
 static void abort_message(sf_http_side *s, uint32_t flag)
 {
     if (!s->in_message)
@@ -363,7 +386,9 @@ static void abort_message(sf_http_side *s, uint32_t flag)
             t->req_body = s->body_bytes;
             t->req_done = true;
         }
-    } else if (!s->interim) {
+    } else if (!s->interim && !is_interim(s->status)) {
+        if (t && !t->status && s->status)
+            t->status = s->status;
         s->flags |= flag;
         finish_message(s, s->stream_off);
     }
@@ -531,12 +556,13 @@ void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us)
 {
     static const uint8_t zeros[16384];
     sf_http_side *s = &c->side[side];
-    s->ts_us = ts_us;
     if (s->mode == SF_HTTP_MODE_TUNNEL)
         return;
     if (s->mode == SF_HTTP_MODE_PARSE && s->in_message && s->known_body &&
         len <= s->parser.content_length) {
-        /* Inside a body of known length: keep the parser in step with zeros. */
+        /* Inside a body of known length: keep the parser in step with zeros. A message
+         * that ends in the hole ends no later than the bytes after it (ts_us). */
+        s->ts_us = ts_us;
         s->flags |= SF_FLAG_GAP;
         c->eng->stats.body_gaps++;
         while (len > 0 && s->mode == SF_HTTP_MODE_PARSE) {
@@ -567,19 +593,21 @@ void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us)
 void sf_http_fin(sf_http_conn *c, int side, int64_t ts_us)
 {
     sf_http_side *s = &c->side[side];
-    s->ts_us = ts_us;
     if (s->mode != SF_HTTP_MODE_PARSE || !s->in_message)
         return;
-    /* A response without a length ends with the connection. */
+    /* A response without a length ends with the connection: at its FIN if one was
+     * seen, else at its last bytes. */
     if (!s->is_request && llhttp_finish(&s->parser) == HPE_OK && s->completed) {
+        if (ts_us > s->ts_us)
+            s->ts_us = ts_us;
         finish_message(s, s->stream_off);
         return;
     }
-    abort_message(s, SF_FLAG_INTERRUPTED);
+    abort_message(s, SF_FLAG_INTERRUPTED);   /* at the last bytes seen, not the close */
     parser_reset(s);
 }
 
-void sf_http_conn_close(sf_http_conn *c, int64_t ts_us)
+void sf_http_conn_close(sf_http_conn *c)
 {
     sf_http_side *srv = NULL;
     for (int i = 0; i < 2; i++)
@@ -587,9 +615,9 @@ void sf_http_conn_close(sf_http_conn *c, int64_t ts_us)
             srv = &c->side[i];
     /* The server side first, so a response ended by the close still finds its request. */
     if (srv)
-        sf_http_fin(c, srv->index, ts_us);
+        sf_http_fin(c, srv->index, -1);
     for (int i = 0; i < 2; i++)
-        sf_http_fin(c, i, ts_us);
+        sf_http_fin(c, i, -1);
     sf_txn_expire(c, INT64_MAX);
     for (int i = 0; i < 2; i++)
         arena_release(&c->side[i]);

@@ -132,11 +132,11 @@ static void close_flow(sf_engine *e, sf_flow *f)
     sf_tcp_sink sink = make_sink(e, &fc);
     if (!f->ignored || e->dump)
         for (int i = 0; i < 2; i++)
-            sf_tcp_flush(&f->tcp[i], i, e->now_us, &sink);
+            sf_tcp_flush(&f->tcp[i], i, &sink);
     for (int i = 0; i < 2; i++)
         sf_tcp_release(&f->tcp[i], &sink);
     if (f->http)
-        sf_http_conn_close(f->http, e->now_us);
+        sf_http_conn_close(f->http);
     if (e->dump)
         sf_stream_dump_close(e->dump, f);
     sf_engine_credit(e, sizeof *f);
@@ -153,7 +153,7 @@ static void drop_contents(sf_engine *e, sf_flow *f)
     for (int i = 0; i < 2; i++)
         sf_tcp_release(&f->tcp[i], &sink);
     if (f->http) {
-        sf_http_conn_close(f->http, e->now_us);
+        sf_http_conn_close(f->http);
         f->http = NULL;
     }
 }

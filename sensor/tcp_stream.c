@@ -1,7 +1,8 @@
 /* TCP reassembly, one direction at a time. Sequence numbers compare modulo 2^32.
  * Data that became deliverable because a hole was filled is delivered with the
  * timestamp of the packet that filled it: that is when the bytes were complete. Data
- * delivered because we gave up on a hole keeps its own capture time. */
+ * delivered because we gave up on a hole keeps its own capture time, and so does the
+ * gap before it: every time handed on is the time of a packet of this direction. */
 #include "sensor/tcp_stream.h"
 #include "sensor/packet.h"
 
@@ -58,8 +59,9 @@ static void drain(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_sink *sink)
     }
 }
 
-/* The bytes before the first buffered segment will not come: report them as a gap. */
-static void skip_to_buffered(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_sink *sink)
+/* The bytes before the first buffered segment will not come: report them as a gap,
+ * at the time the bytes after it were captured (not when we gave up waiting). */
+static void skip_to_buffered(sf_tcp_dir *d, int side, const sf_tcp_sink *sink)
 {
     if (!d->ooo)
         return;
@@ -67,7 +69,7 @@ static void skip_to_buffered(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_s
     if (missing > 0) {
         sink->stats->tcp_gaps++;
         sink->stats->tcp_gap_bytes += (uint64_t)missing;
-        sink->gap(sink->ctx, side, (uint32_t)missing, ts);
+        sink->gap(sink->ctx, side, (uint32_t)missing, d->ooo->ts_us);
         d->next_seq = d->ooo->seq;
     }
     drain(d, side, -1, sink);
@@ -158,7 +160,7 @@ static void accept_data(sf_tcp_dir *d, int side, uint32_t seq, const uint8_t *p,
     /* Budget exceeded: stop waiting for the oldest hole rather than grow. */
     while (d->ooo && (d->ooo_bytes + len > sink->flow_buffer_max ||
                       d->ooo_count + 1 > sink->flow_segments_max)) {
-        skip_to_buffered(d, side, ts, sink);
+        skip_to_buffered(d, side, sink);
         rel = seq_diff(seq, d->next_seq);
         if (rel <= 0) {
             accept_data(d, side, seq, p, len, ts, sink);
@@ -174,12 +176,12 @@ static void accept_data(sf_tcp_dir *d, int side, uint32_t seq, const uint8_t *p,
 
 /* The peer acknowledged bytes up to ack: a hole before buffered data it covers is
  * data the endpoints exchanged but we did not capture. */
-static void peer_acked(sf_tcp_dir *d, int side, uint32_t ack, int64_t ts, const sf_tcp_sink *sink)
+static void peer_acked(sf_tcp_dir *d, int side, uint32_t ack, const sf_tcp_sink *sink)
 {
     if (!d->have_seq || d->closed || !d->ooo)
         return;
     if (seq_diff(ack, d->ooo->seq) > 0 && seq_diff(ack, d->next_seq) > 0)
-        skip_to_buffered(d, side, ts, sink);
+        skip_to_buffered(d, side, sink);
 }
 
 void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, uint8_t flags,
@@ -187,7 +189,7 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
 {
     sf_tcp_dir *d = &dirs[side];
     if (flags & SF_TCP_ACK)
-        peer_acked(&dirs[!side], !side, ack, ts, sink);
+        peer_acked(&dirs[!side], !side, ack, sink);
     if (flags & SF_TCP_SYN) {
         if (!d->have_seq) {
             d->next_seq = seq + 1;
@@ -207,7 +209,7 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
         sf_tcp_dir *o = &dirs[!side];
         if (o->sent_last)
             while (o->ooo)
-                skip_to_buffered(o, !side, ts, sink);
+                skip_to_buffered(o, !side, sink);
         o->sent_last = false;
         d->sent_last = true;
     }
@@ -224,12 +226,12 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
     }
 }
 
-void sf_tcp_flush(sf_tcp_dir *d, int side, int64_t ts, const sf_tcp_sink *sink)
+void sf_tcp_flush(sf_tcp_dir *d, int side, const sf_tcp_sink *sink)
 {
     if (d->closed)
         return;
     while (d->ooo)
-        skip_to_buffered(d, side, ts, sink);
+        skip_to_buffered(d, side, sink);
     d->closed = true;
-    sink->fin(sink->ctx, side, ts);
+    sink->fin(sink->ctx, side, -1);
 }

@@ -34,6 +34,9 @@ typedef struct sf_tcp_dir {
 typedef struct sf_tcp_sink {
     void (*data)(void *ctx, int side, const uint8_t *data, size_t len, int64_t ts_us);
     void (*gap)(void *ctx, int side, uint32_t len, int64_t ts_us);
+    /* The direction ended: ts_us is the FIN's capture time, or -1 when it ended without
+     * one (reset, idle timeout, eviction, end of input): the consumer then keeps the time
+     * of the last bytes it was given, never the moment someone gave up on the stream. */
     void (*fin)(void *ctx, int side, int64_t ts_us);
     void *ctx;
     size_t *memory;               /* global reassembly memory counter */
@@ -49,8 +52,9 @@ typedef struct sf_tcp_sink {
  * are used to detect data the peer acknowledged but we never saw. */
 void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, uint8_t flags,
                     const uint8_t *payload, size_t len, int64_t ts_us, const sf_tcp_sink *sink);
-/* Gives up on missing data: reports what is still buffered (with gaps) and closes. */
-void sf_tcp_flush(sf_tcp_dir *dir, int side, int64_t ts_us, const sf_tcp_sink *sink);
+/* Gives up on missing data: reports what is still buffered (with gaps) and closes
+ * (fin with ts -1: no FIN was seen). */
+void sf_tcp_flush(sf_tcp_dir *dir, int side, const sf_tcp_sink *sink);
 /* Frees buffered segments without delivering them. */
 void sf_tcp_release(sf_tcp_dir *dir, const sf_tcp_sink *sink);
 

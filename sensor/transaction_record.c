@@ -190,9 +190,13 @@ static void set_times(const sf_txn *t, sf_record *rec, sf_txn_times *times)
     times->resp_last_us = t->resp_last_us;
     rec->timestamp_us = t->have_request ? t->req_first_us : t->resp_first_us;
     if (t->have_request && have_resp) {
-        rec->ttfb_us = t->resp_first_us - t->req_last_us;
-        if (rec->ttfb_us < 0)
-            rec->ttfb_us = 0;    /* early answer, before the request ended */
+        /* No end of request known (its last bytes missing, or the answer came first):
+         * no server time either. */
+        if (t->req_done && t->req_last_us) {
+            rec->ttfb_us = t->resp_first_us - t->req_last_us;
+            if (rec->ttfb_us < 0)
+                rec->ttfb_us = 0;    /* early answer, before the request ended */
+        }
         rec->duration_us = t->resp_last_us - t->req_first_us;
         if (rec->duration_us < 0)
             rec->duration_us = 0;

@@ -7,9 +7,14 @@
 #  - no status difference and no latency difference > 1 ms on any pair both found;
 #  - no capture does worse than tests/pcap/expected-report.tsv (matched requests, pairing
 #    differences); each remaining difference is explained in tests/pcap/DIFFERENCES.md.
+#  - invariants (tests/pcap/check_invariants.py) on every record of every capture, of the
+#    bench capture and of a generated capture (tests/bench/make_capture.c, 50k
+#    transactions, release build): no ttfb or duration < 0 or over the capture's span, no
+#    time outside the packets of its direction, a status whenever a status line was read.
 set -uo pipefail
 src=${SF_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${SF_BIN:-$src/build-asan/bin}
+fast=${SF_BIN_FAST:-$src/build/bin}
 data=${SF_DATA:-$src/../shared/data}
 [ -d "$data/pcap" ] || { echo "no shared captures"; exit 77; }
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}
@@ -44,5 +49,23 @@ worse=$(awk -F'\t' 'NR==FNR { if (FNR > 1) { m[$1] = $4; p[$1] = $8 }; next }
   FNR > 1 && $1 != "TOTAL" && (($1 in m) && ($4 < m[$1] || $8 > p[$1])) { print $1 }' \
   "$src/tests/pcap/expected-report.tsv" "$work/report.tsv")
 check "no capture worse than the committed report: ${worse:-none}" [ -z "$worse" ]
+
+# Invariants: every time a record gives lies within the packets of its direction.
+spans=$fast/securaflow-capture-spans
+"$src/tests/pcap/check-all-invariants.sh" "$spans" "$work" "$data" >"$work/invariants.txt"
+check "invariants hold on every shared capture" [ $? = 0 ]
+tail -n 21 "$work/invariants.txt"
+"$spans" "$data/bench/http-bench-mix-x3.pcap" >"$work/bench.spans"
+python3 "$src/tests/pcap/check_invariants.py" "$work/bench.spans" "$work/bench.jsonl" bench
+check "invariants hold on the bench capture" [ $? = 0 ]
+cc -std=c11 -O2 -o "$work/make_capture" "$src/tests/bench/make_capture.c" -lm &&
+  "$work/make_capture" -o "$work/gen.pcap" --transactions 50000 --concurrency 3000 --seed 7 >/dev/null &&
+  "$fast/securaflow-sensor" -r "$work/gen.pcap" -w "$work/gen.jsonl" --quiet &&
+  "$spans" "$work/gen.pcap" >"$work/gen.spans"
+check "generated capture: made and read" [ $? = 0 ]
+check "generated capture: 50000 transactions" [ "$(grep -c '"http.response.status_code"' "$work/gen.jsonl")" = 50000 ]
+python3 "$src/tests/pcap/check_invariants.py" "$work/gen.spans" "$work/gen.jsonl" generated
+check "invariants hold on the generated capture" [ $? = 0 ]
+rm -f "$work/gen.pcap"
 echo "checks: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -2,7 +2,7 @@
 """Compares the sensor's JSON lines with tshark's expected transactions (see
 gen-expected.sh) for one or more captures, and prints one line per capture:
 
-  file  t_req  our_req  matched  t_resp  our_resp  paired_same  pair_diff  status_diff  lat_diff  lat_max_ms
+  file  t_req  our_req  matched  t_resp  our_resp  paired_same  pair_diff  status_diff  lat_diff  lat_max_ms  lat_diff_cut
 
 t_req/t_resp: tshark's requests / final (non-1xx) responses over TCP (SSDP's HTTP over
 UDP is left out). our_req/our_resp: our
@@ -10,7 +10,10 @@ records with a request / with a response. matched: tshark requests we also found
 the same connection with the same method and URI (aligned in order). paired_same:
 matched requests that both tools answered with a response; pair_diff: matched requests
 one tool paired and the other did not; status_diff: paired in both but different
-status; lat_diff: |our (response end - request end) - tshark http.time| > 1 ms.
+status; lat_diff: |our (response end - request end) - tshark http.time| > 1 ms, on
+complete responses; lat_max_ms: the largest such difference. lat_diff_cut: the same on
+responses we flag `interrupted`: ours end at their last byte seen, tshark's at the frame
+that closed the connection (the FIN), so these may differ by the wait for the close.
 
 usage: compare.py EXPECTED_DIR OUR_DIR NAME...   (NAME.tsv in EXPECTED_DIR, NAME.jsonl in OUR_DIR)
 """
@@ -86,7 +89,7 @@ def compare(expected, ours):
     reqs, resps, t_resp = load_expected(expected)
     conns, our_req, our_resp = load_ours(ours)
     t_req = sum(len(v) for v in reqs.values())
-    matched = paired = pair_diff = status_diff = lat_diff = 0
+    matched = paired = pair_diff = status_diff = lat_diff = lat_diff_cut = 0
     lat_max = 0.0
     for key, treqs in reqs.items():
         mine = conns.get(key, [])
@@ -117,21 +120,27 @@ def compare(expected, ours):
                 if tr[1] is not None and "securaflow.response_end_us" in r and "securaflow.request_end_us" in r:
                     ours_t = (r["securaflow.response_end_us"] - r["securaflow.request_end_us"]) / 1e6
                     d = abs(ours_t - tr[1]) * 1000
+                    if "interrupted" in r.get("securaflow.flags", []):
+                        lat_diff_cut += d > 1.0
+                        continue
                     lat_max = max(lat_max, d)
                     if d > 1.0:
                         lat_diff += 1
     return [t_req, our_req, matched, t_resp, our_resp, paired, pair_diff, status_diff, lat_diff,
-            round(lat_max, 3)]
+            round(lat_max, 3), lat_diff_cut]
 
 
 def main():
     exp_dir, our_dir = sys.argv[1], sys.argv[2]
-    totals = [0] * 9
-    print("file\tt_req\tour_req\tmatched\tt_resp\tour_resp\tpaired_same\tpair_diff\tstatus_diff\tlat_diff\tlat_max_ms")
+    totals = [0] * 11
+    print("file\tt_req\tour_req\tmatched\tt_resp\tour_resp\tpaired_same\tpair_diff\tstatus_diff\tlat_diff\tlat_max_ms\tlat_diff_cut")
     for name in sys.argv[3:]:
         row = compare(f"{exp_dir}/{name}.tsv", f"{our_dir}/{name}.jsonl")
         print("\t".join([name] + [str(x) for x in row]))
-        totals = [t + x for t, x in zip(totals, row[:9])]
+        totals[:9] = [t + x for t, x in zip(totals, row[:9])]
+        totals[9] = max(totals[9], row[9])
+        totals[10] += row[10]
+    totals[9] = round(totals[9], 3)
     print("\t".join(["TOTAL"] + [str(x) for x in totals]))
 
 

@@ -12,6 +12,7 @@
 
 #define MAX_RECS 16
 static sf_record recs[MAX_RECS];
+static sf_txn_times times[MAX_RECS];
 static int nrecs;
 static sf_engine eng;
 static uint32_t seq[2];
@@ -21,9 +22,10 @@ static sf_record_options opt;
 static void collect(void *ctx, const sf_record *rec, const sf_txn_times *t)
 {
     (void)ctx;
-    (void)t;
-    if (nrecs < MAX_RECS)
+    if (nrecs < MAX_RECS) {
+        times[nrecs] = *t;
         sf_record_copy(&recs[nrecs++], rec);
+    }
 }
 
 /* Raw IPv4 packet from side (0 = client 10.0.0.1:40000, 1 = server 10.0.0.2:80). */
@@ -192,6 +194,72 @@ static void test_json_lines_escaping(void)
     finish();
 }
 
+/* An interrupted response ends at its last byte seen, whoever closes the flow later:
+ * the idle sweep, a reset from the client, or the end of input. */
+static void test_interrupted_ends_at_last_byte(void)
+{
+    for (int how = 0; how < 3; how++) {
+        start();
+        say(0, "GET /cut HTTP/1.1\r\n\r\n");
+        int64_t req_end = now;
+        say(1, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+        int64_t last_byte = now;
+        if (how == 0) {
+            sf_engine_tick(&eng, now + 400 * 1000000LL);      /* idle sweep */
+        } else if (how == 1) {
+            now += 10 * 1000000LL;
+            send_pkt(0, SF_TCP_RST | SF_TCP_ACK, "", 0);     /* the client gives up */
+        } else {
+            sf_engine_flush(&eng);                           /* end of input */
+        }
+        CU_ASSERT_EQUAL_FATAL(nrecs, 1);
+        CU_ASSERT(recs[0].flags & SF_FLAG_INTERRUPTED);
+        CU_ASSERT_EQUAL(recs[0].status_code, 200);
+        CU_ASSERT_EQUAL(times[0].resp_last_us, last_byte);
+        CU_ASSERT_EQUAL(recs[0].ttfb_us, last_byte - req_end);
+        CU_ASSERT_EQUAL(recs[0].duration_us, last_byte - times[0].req_first_us);
+        finish();
+    }
+}
+
+/* The server answers before the request's last bytes were seen: no server time. */
+static void test_ttfb_absent_without_request_end(void)
+{
+    start();
+    say(0, "POST /upload HTTP/1.1\r\nContent-Length: 100\r\n\r\n12345");
+    say(1, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n");
+    CU_ASSERT_EQUAL_FATAL(nrecs, 1);
+    CU_ASSERT_EQUAL(recs[0].status_code, 413);
+    CU_ASSERT_EQUAL(recs[0].ttfb_us, SF_ABSENT);
+    CU_ASSERT_EQUAL(recs[0].duration_us, 1000);
+    finish();
+}
+
+/* A header that fails to parse after a valid status line keeps that status; two
+ * spaces after the version still give the status. */
+static void test_status_kept(void)
+{
+    start();
+    say(0, "GET /a HTTP/1.1\r\n\r\n");
+    say(1, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 12x\r\n\r\n");
+    say(0, "GET /b HTTP/1.1\r\n\r\n");
+    say(1, "HTTP/1.1  200 OK\r\nContent-Length: 2\r\n\r\nok");
+    say(0, "GET /c HTTP/1.1\r\n\r\n");
+    say(1, "HTTP/1.0  204 No Content\r\nContent-Length: 5\r\n\r\n");
+    sf_engine_flush(&eng);
+    CU_ASSERT_EQUAL_FATAL(nrecs, 3);
+    CU_ASSERT_STRING_EQUAL(recs[0].path, "/a");
+    CU_ASSERT_EQUAL(recs[0].status_code, 502);
+    CU_ASSERT(recs[0].flags & SF_FLAG_PARSE_ERROR);
+    CU_ASSERT_STRING_EQUAL(recs[1].path, "/b");
+    CU_ASSERT_EQUAL(recs[1].status_code, 200);
+    CU_ASSERT_EQUAL(recs[1].resp_body_bytes, 2);
+    CU_ASSERT_EQUAL(recs[1].flags, 0);
+    CU_ASSERT_EQUAL(recs[2].status_code, 204);     /* no body, whatever Content-Length says */
+    CU_ASSERT_EQUAL(recs[2].flags, 0);
+    finish();
+}
+
 void sf_test_register_sensor_http(void)
 {
     CU_pSuite s = CU_add_suite("sensor_http", NULL, NULL);
@@ -201,4 +269,7 @@ void sf_test_register_sensor_http(void)
     CU_add_test(s, "header cap and unanswered request", test_header_cap_and_unanswered);
     CU_add_test(s, "unanswered request timeout", test_request_timeout);
     CU_add_test(s, "JSON lines: escaping and invalid UTF-8", test_json_lines_escaping);
+    CU_add_test(s, "interrupted response ends at its last byte", test_interrupted_ends_at_last_byte);
+    CU_add_test(s, "no ttfb without the request's end", test_ttfb_absent_without_request_end);
+    CU_add_test(s, "status kept: header error, two spaces", test_status_kept);
 }

@@ -105,7 +105,7 @@ static void test_buffer_budget_forces_gap(void)
     seg(0, 20, 0, "cccccc");       /* over budget: give up the first hole */
     CU_ASSERT_EQUAL(rs.gaps, 1);
     CU_ASSERT(memory <= 8 + 2 * sizeof(sf_tcp_seg));
-    sf_tcp_flush(&dirs[0], 0, 0, &sink);
+    sf_tcp_flush(&dirs[0], 0, &sink);
     CU_ASSERT_EQUAL(rs.gaps, 2);
     CU_ASSERT_EQUAL(rs.len[0], 13);
     CU_ASSERT_EQUAL(memory, 0);
