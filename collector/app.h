@@ -6,6 +6,10 @@
 #include <event2/event.h>
 #include <stdint.h>
 
+#include "collector/auth_cidr.h"
+#include "collector/auth_jwt.h"
+#include "collector/auth_lookup.h"
+#include "collector/auth_user_cache.h"
 #include "collector/collector_config.h"
 #include "collector/db_monitor.h"
 #include "collector/db_pool.h"
@@ -32,6 +36,12 @@ typedef struct sf_app {
     sf_detectors detectors;
     sf_model_manager *models;      /* loads, trains and swaps the model */
     sf_token_cache *tokens;
+    sf_jwt_key jwt_key;            /* signs and checks user tokens */
+    sf_user_cache *users;          /* account states for token checks */
+    sf_auth_lookup *auth_lookup;   /* the gate's database questions */
+    sf_cidr_list *metrics_allow;   /* may read GET /metrics without a token */
+    sf_cidr_list *trusted_proxies; /* whose X-Forwarded-For is believed */
+    bool closing;                  /* workers are stopping: late lookups answer 503 */
     sf_sensor_registry *sensors;   /* sensors heard from, for health */
     sf_live_stream *stream;        /* GET /api/stream subscribers */
     int64_t started_us;            /* monotonic */

@@ -33,6 +33,22 @@ typedef struct sf_collector_config {
     int64_t model_trees;
     int64_t model_sample_size;
     double model_contamination;
+    /* accounts, tokens, limits (auth_*.c, http_access.c) */
+    char *jwt_key_file;            /* empty = DATA_DIR/jwt.key, made at first start */
+    int64_t token_lifetime_ms;
+    bool allow_signup;
+    int64_t user_cache_size;
+    int64_t rate_limit;            /* requests per minute per client on /api/...; 0 = off */
+    int64_t login_rate_limit;      /* per address on login and signup; 0 = off */
+    int64_t ingest_rate_limit;     /* per ingest token; 0 = unlimited */
+    int64_t rate_limit_clients;    /* buckets kept (least recently used dropped) */
+    char *trusted_proxies;
+    char *metrics_allow;
+    char *cors_origins;
+    int64_t max_connections;       /* 0 = from the open-file limit */
+    int64_t max_connections_per_client;
+    char *tls_cert;
+    char *tls_key;
 } sf_collector_config;
 
 extern const sf_config_schema sf_collector_schema;

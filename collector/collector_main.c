@@ -4,8 +4,10 @@
  * answers it, and stops everything in order.
  *
  *   securaflow-collector [options]                  serve
- *   securaflow-collector [options] token create NAME  print a new ingest token
- *   securaflow-collector [options] migrate            apply schema migrations and exit */
+ *   securaflow-collector [options] token create|list|revoke ...  ingest tokens
+ *   securaflow-collector [options] user add|passwd|disable|enable|list ...  accounts
+ *   securaflow-collector [options] migrate            apply schema migrations and exit
+ * (the account and token commands: cli_accounts.h) */
 #include <errno.h>
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -18,6 +20,8 @@
 
 #include "collector/api_cache.h"
 #include "collector/app.h"
+#include "collector/auth_password.h"
+#include "collector/cli_accounts.h"
 #include "collector/db_migrations.h"
 #include "collector/http_server.h"
 #include "collector/pg_embedded.h"
@@ -38,7 +42,7 @@ static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
     char err[SF_CFG_ERR_MAX];
     if (sf_config_load(&sf_collector_schema, &app->config, NULL, argc, argv, first_arg, err)) {
         if (strcmp(err, "help") == 0) {
-            printf("usage: securaflow-collector [--config FILE] [options] [token create NAME | migrate]\n");
+            printf("usage: securaflow-collector [--config FILE] [options] [user ... | token ... | migrate]\n");
             sf_config_usage(&sf_collector_schema);
             exit(0);
         }
@@ -97,26 +101,57 @@ static int run_command(sf_app *app, int argc, char **argv)
 {
     if (strcmp(argv[0], "migrate") == 0 && argc == 1)
         return 0; /* open_database already migrated */
-    if (strcmp(argv[0], "token") == 0 && argc == 3 && strcmp(argv[1], "create") == 0) {
+    if (strcmp(argv[0], "token") == 0 || strcmp(argv[0], "user") == 0) {
         PGconn *conn = PQconnectdb(app->conninfo);
-        char token[SF_TOKEN_TEXT_MAX], err[512];
-        int rc = PQstatus(conn) == CONNECTION_OK
-                     ? sf_ingest_token_create(conn, argv[2], token, err, sizeof err)
-                     : (snprintf(err, sizeof err, "%s", PQerrorMessage(conn)), -1);
+        int rc = 1;
+        if (PQstatus(conn) == CONNECTION_OK)
+            rc = sf_cli_accounts(conn, argc, argv);
+        else
+            fprintf(stderr, "securaflow-collector: database: %s\n", PQerrorMessage(conn));
         PQfinish(conn);
-        if (rc) {
-            fprintf(stderr, "securaflow-collector: token create: %s\n", err);
-            return 1;
-        }
-        printf("%s\n", token);
-        return 0;
+        return rc;
     }
-    fprintf(stderr, "securaflow-collector: unknown command '%s' (commands: token create NAME, migrate)\n",
+    fprintf(stderr, "securaflow-collector: unknown command '%s' (commands: user, token, migrate)\n",
             argv[0]);
     return 2;
 }
 
-static void refresh_tokens(PGconn *conn, void *arg) { sf_token_cache_refresh(arg, conn); }
+/* Every couple of seconds, on the database monitor's connection: the valid ingest-token
+ * hashes and the accounts changed since the last look. */
+static void refresh_auth(PGconn *conn, void *arg)
+{
+    sf_app *app = arg;
+    sf_token_cache_refresh(app->tokens, conn);
+    sf_user_cache_refresh(app->users, conn);
+}
+
+/* Accounts, tokens and address lists; -1 with the reason logged. */
+static int start_auth(sf_app *app)
+{
+    char err[512];
+    if (sf_jwt_key_load(&app->jwt_key, app->config.jwt_key_file, app->config.data_dir, err,
+                        sizeof err) != 0) {
+        sf_logf(SF_LOG_ERROR, "%s", err);
+        return -1;
+    }
+    app->metrics_allow = sf_cidr_list_parse(app->config.metrics_allow, err, sizeof err);
+    if (!app->metrics_allow) {
+        sf_logf(SF_LOG_ERROR, "metrics_allow: %s", err);
+        return -1;
+    }
+    app->trusted_proxies = sf_cidr_list_parse(app->config.trusted_proxies, err, sizeof err);
+    if (!app->trusted_proxies) {
+        sf_logf(SF_LOG_ERROR, "trusted_proxies: %s", err);
+        return -1;
+    }
+    app->users = sf_user_cache_new((uint32_t)app->config.user_cache_size);
+    if (!app->users || sf_password_init() != 0) {
+        sf_log_error("cannot start accounts (out of memory?)");
+        return -1;
+    }
+    app->auth_lookup = sf_auth_lookup_start(app->conninfo, 256, app->mailbox);
+    return app->auth_lookup ? 0 : -1;
+}
 
 static int start_workers(sf_app *app)
 {
@@ -124,9 +159,11 @@ static int start_workers(sf_app *app)
     if (sf_detectors_init(&app->detectors, (uint32_t)app->config.client_table_size))
         return -1;
     app->tokens = sf_token_cache_new();
+    if (start_auth(app))
+        return -1;
     app->sensors = sf_sensor_registry_new();
     app->stream = sf_live_stream_new(app->base, app->sensors, 100);
-    app->db_monitor = sf_db_monitor_start(app->conninfo, 2000, refresh_tokens, app->tokens);
+    app->db_monitor = sf_db_monitor_start(app->conninfo, 2000, refresh_auth, app);
     sf_model_manager_config mc = {app->conninfo, app->config.auto_train_rows,
                                   app->config.retrain_interval_ms, app->config.train_max_rows,
                                   256, (int)app->config.model_trees,
@@ -185,6 +222,8 @@ static void on_signal(evutil_socket_t sig, short events, void *arg)
 
 static void stop_workers(sf_app *app)
 {
+    app->closing = true;
+    sf_auth_lookup_stop(app->auth_lookup); /* before the mailbox: it posts there */
     sf_ingest_pipeline_stop(app->ingest);
     sf_db_writer_stop(app->writer, app->config.shutdown_drain_ms);
     sf_db_pool_stop(app->db_pool);
@@ -193,6 +232,10 @@ static void stop_workers(sf_app *app)
     sf_live_stream_free(app->stream);
     sf_db_monitor_stop(app->db_monitor);
     sf_token_cache_free(app->tokens);
+    sf_user_cache_free(app->users);
+    sf_cidr_list_free(app->metrics_allow);
+    sf_cidr_list_free(app->trusted_proxies);
+    sodium_memzero(&app->jwt_key, sizeof app->jwt_key);
     sf_sensor_registry_free(app->sensors);
     sf_detectors_destroy(&app->detectors);
 }
@@ -203,7 +246,7 @@ static int serve(sf_app *app)
     evthread_use_pthreads();
     app->base = event_base_new();
     if (start_workers(app)) {
-        sf_log_error("cannot start workers (out of memory?)");
+        sf_log_error("cannot start workers");
         return -1;
     }
     shutdown_state stop = {app, NULL, NULL, 0};

@@ -99,6 +99,19 @@ static const struct migration migrations[] = {
       * of every partition. Partial indexes stay small (only such rows are in them). */
      "CREATE INDEX traffic_logs_demo ON traffic_logs (ts) WHERE demo;"
      "CREATE INDEX traffic_logs_labelled ON traffic_logs (ts) WHERE ground_truth IS NOT NULL;"},
+    {3, "user accounts",
+     /* token_generation goes up when a password changes or an account is disabled: tokens
+      * carrying an older generation stop working. change_seq orders every change so each
+      * collector can read only what changed since its last look. */
+     "CREATE SEQUENCE users_change_seq;"
+     "CREATE TABLE users ("
+     "  id bigserial PRIMARY KEY, email text NOT NULL, username text NOT NULL UNIQUE,"
+     "  password_hash text NOT NULL, role text NOT NULL CHECK (role IN ('admin','analyst')),"
+     "  is_active boolean NOT NULL DEFAULT true, token_generation integer NOT NULL DEFAULT 1,"
+     "  created_at timestamptz NOT NULL DEFAULT now(), last_login timestamptz,"
+     "  change_seq bigint NOT NULL DEFAULT nextval('users_change_seq'));"
+     "CREATE UNIQUE INDEX users_email ON users (lower(email));"
+     "CREATE INDEX users_change ON users (change_seq);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -254,8 +254,7 @@ static void dispatch(sf_request *r, const sf_route *routes)
         if (rt->method == method) {
             r->path_param = param;
             r->route = rt;
-            if (sf_access_allows(r, rt->access))
-                rt->handler(r);
+            sf_access_enter(r);
             return;
         }
         size_t used = strlen(allow);

@@ -1,7 +1,7 @@
 /* The collector's HTTP front: libevent evhttp, a route table, correlation ids,
  * X-Response-Time, and the error shapes of api.md (404/405/413/422/500). Handlers get
- * an sf_request and answer with sf_reply_*; role checks plug in at one place
- * (route_allows() in http_server.c) when authentication arrives. */
+ * an sf_request and answer with sf_reply_*; who may call a route is decided in one place,
+ * the access gate (http_access.c), before any handler runs. */
 #ifndef SF_HTTP_SERVER_H
 #define SF_HTTP_SERVER_H
 
@@ -11,11 +11,13 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "collector/auth_jwt.h"
+#include "common/addr.h"
 #include "common/record_json.h"
 
 struct sf_app;
 
-#define SF_EXTRA_HEADERS_MAX 8
+#define SF_EXTRA_HEADERS_MAX 16
 
 struct sf_route;
 
@@ -29,20 +31,27 @@ typedef struct sf_request {
     const char *path_param;    /* the {id} segment, if the route has one */
     const struct sf_route *route;
     int client_gone;           /* the connection closed before the answer */
+    sf_jwt_claims auth;        /* who is calling (role SF_ROLE_NONE: anonymous) */
+    int auth_looked_up;        /* the gate already asked the database once */
+    char client_ip[SF_ADDR_TEXT_MAX]; /* peer, or X-Forwarded-For from a trusted proxy */
     int extra_header_count;
-    char extra_headers[SF_EXTRA_HEADERS_MAX][2][128];
+    char extra_headers[SF_EXTRA_HEADERS_MAX][2][256];
 } sf_request;
 
 typedef void (*sf_handler)(sf_request *r);
 
-/* Who may call a route. Checked in one place (sf_access_allows, access.c) before the
- * handler runs. */
+/* Who may call a route (api.md "Authentication, roles, limits"). Checked in one place,
+ * the access gate (http_access.c), before the handler runs. */
 typedef enum {
-    SF_ACCESS_OPEN,    /* anyone: health, banner, OpenAPI, static files */
-    SF_ACCESS_READ,    /* any user role */
-    SF_ACCESS_ANALYST, /* analyst or admin: resolve, label, train, evaluate */
+    SF_ACCESS_OPEN,    /* anyone: health, banner, OpenAPI, demo token, static files */
+    SF_ACCESS_LOGIN,   /* anyone, on the login/signup per-address budget */
+    SF_ACCESS_READ,    /* any user role: guest, analyst, admin */
+    SF_ACCESS_DEMO,    /* guest, analyst, admin: demo data generation */
+    SF_ACCESS_ANALYST, /* analyst or admin: resolve, label, train, evaluate, delete demo */
     SF_ACCESS_ADMIN,
-    SF_ACCESS_INGEST,  /* ingest tokens (and admin/analyst): traffic, heartbeats */
+    SF_ACCESS_TRAFFIC, /* ingest tokens, analyst, admin: POST /api/traffic */
+    SF_ACCESS_INGEST,  /* ingest tokens and admin: batches, heartbeats */
+    SF_ACCESS_METRICS, /* addresses in metrics_allow, else an admin token: GET /metrics */
 } sf_access;
 
 typedef struct sf_route {
@@ -52,9 +61,11 @@ typedef struct sf_route {
     sf_access access;
 } sf_route;
 
-/* Decides whether r may use a route with this access level; when not, answers 401/403
- * itself and returns 0. Defined in access.c. */
-int sf_access_allows(sf_request *r, sf_access access);
+/* The access gate (http_access.c): decides whether r may use r->route (authentication,
+ * role, rate limit) and then runs the route's handler, or answers 401/403/429 itself. It
+ * may first ask the database (an account or ingest token not seen yet) and continue when
+ * the answer comes. */
+void sf_access_enter(sf_request *r);
 /* The client's address as text (the socket peer). */
 const char *sf_request_peer(sf_request *r);
 

@@ -36,8 +36,10 @@ start() { # name logfile command...
   names+=("$name")
 }
 
-# An ingest token for the sensor (a new one each run; only its hash is stored).
-token=$("$bin/securaflow-collector" --data-dir ./var token create "make-run-$(date +%s)" 2>>var/collector.log) || {
+# An ingest token for the sensor (a new one each run; only its hash is stored). It goes to
+# the sensor in a file readable only by us, never on a command line (ps shows those).
+(umask 077; "$bin/securaflow-collector" --data-dir ./var token create "make-run-$(date +%s)" \
+  >var/sensor.token 2>>var/collector.log) || {
   echo "could not create an ingest token; see var/collector.log:"; tail -n 5 var/collector.log; exit 1; }
 
 start collector var/collector.log "$bin/securaflow-collector" --data-dir ./var --listen "$listen"
@@ -56,7 +58,7 @@ if [ -x "$bin/securaflow-trafficgen" ]; then
   fi
   if [ -x "$bin/securaflow-sensor" ]; then
     start sensor var/sensor.log "$bin/securaflow-sensor" -i lo --ports "${listen##*:},${shop##*:}" \
-      --collector "http://$listen" --token "$token" --sensor-id "$(hostname)-lo" \
+      --collector "http://$listen" --token-file var/sensor.token --sensor-id "$(hostname)-lo" \
       --spool-dir var/spool
     extras="$extras
   sensor      capturing on lo (ports ${listen##*:}, ${shop##*:}), uploading to the collector; log ./var/sensor.log"
@@ -72,6 +74,8 @@ cat <<MSG
 SecuraFlow is running:
   collector   http://$listen/          (API under /api, health at /api/health, live stream /api/stream)
   database    embedded PostgreSQL, data in ./var/pg (Unix socket only)$extras
+  accounts    open http://$listen/ and sign up: the first account is the admin; or
+              $bin/securaflow-collector --data-dir ./var user add NAME --role admin  (password on stdin)
   logs        ./var/collector.log (JSON lines)
 Press Ctrl-C to stop.
 MSG

@@ -23,7 +23,12 @@ static const sf_config_option options[] = {
     OPT("user", SF_CFG_STRING, "", 0, 0, user, "drop privileges to this user after opening the capture"),
     OPT("workers", SF_CFG_INT, "1", 1, 64, workers, "worker threads (flow-symmetric split)"),
     OPT("collector", SF_CFG_STRING, "", 0, 0, collector, "collector base URL"),
-    OPT("token", SF_CFG_STRING, "", 0, 0, token, "collector ingest token"),
+    OPT("token", SF_CFG_STRING, "", 0, 0, token,
+        "collector ingest token: in the config file or SECURAFLOW_TOKEN only, never a flag"),
+    OPT("token_file", SF_CFG_STRING, "", 0, 0, token_file,
+        "file holding the collector ingest token (first line)"),
+    OPT("ca_file", SF_CFG_STRING, "", 0, 0, ca_file,
+        "PEM CA certificates that an https:// collector must chain to (default: system store)"),
     OPT("sensor_id", SF_CFG_STRING, "", 0, 0, sensor_id, "sensor id (default: hostname)"),
     OPT("spool_dir", SF_CFG_STRING, "", 0, 0, spool_dir, "spool directory while the collector is down"),
     OPT("spool_max", SF_CFG_SIZE, "1GiB", 0, 0, spool_max, "spool size cap"),
@@ -67,8 +72,45 @@ static const char *long_form(const char *arg)
     return NULL;
 }
 
+/* A token given as a flag would be readable by every local user in ps. */
+static int token_flag_given(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--token") == 0 || strncmp(argv[i], "--token=", 8) == 0)
+            return 1;
+    return 0;
+}
+
+/* Replaces o->token with the first line of o->token_file. */
+static int read_token_file(sf_sensor_options *o, char *err, size_t err_size)
+{
+    FILE *f = fopen(o->token_file, "r");
+    char line[1024];
+    if (!f) {
+        snprintf(err, err_size, "token_file: cannot read %s", o->token_file);
+        return -1;
+    }
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[ok ? strcspn(line, "\r\n") : 0] = '\0';
+    if (!line[0]) {
+        snprintf(err, err_size, "token_file: %s holds no token", o->token_file);
+        return -1;
+    }
+    free(o->token);
+    o->token = strdup(line);
+    memset(line, 0, sizeof line);
+    return o->token ? 0 : -1;
+}
+
 int sf_sensor_options_parse(sf_sensor_options *o, int argc, char **argv, char *err, size_t err_size)
 {
+    if (token_flag_given(argc, argv)) {
+        memset(o, 0, sizeof *o);
+        snprintf(err, err_size, "--token would show the token to every local user (ps); "
+                 "use --token-file FILE or the SECURAFLOW_TOKEN variable");
+        return -1;
+    }
     memset(o, 0, sizeof *o);
     char **args = calloc((size_t)argc + 1, sizeof *args);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
@@ -99,6 +141,13 @@ int sf_sensor_options_parse(sf_sensor_options *o, int argc, char **argv, char *e
         rc = strcmp(cerr, "help") == 0 ? 1 : -1;
     }
     free(args);
+    if (rc == 0 && o->token_file && o->token_file[0] && read_token_file(o, err, err_size))
+        rc = -1;
+    if (rc == 0 && o->collector && o->collector[0] && (!o->token || !o->token[0])) {
+        snprintf(err, err_size, "--collector needs an ingest token: --token-file FILE or "
+                 "SECURAFLOW_TOKEN");
+        rc = -1;
+    }
     return rc;
 }
 

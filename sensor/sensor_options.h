@@ -10,7 +10,7 @@
 
 typedef struct sf_sensor_options {
     char *interface, *write, *ports, *filter, *user, *log_level;
-    char *collector, *token, *sensor_id, *spool_dir;
+    char *collector, *token, *token_file, *ca_file, *sensor_id, *spool_dir;
     char *secret_keys, *trusted_proxies, *stream_dump;
     bool stream_dump_sides, stream_dump_metadata, promisc, quiet;
     int64_t buffer_size, snaplen, workers, spool_max, memory_max, max_flows, flow_buffer_max,

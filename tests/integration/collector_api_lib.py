@@ -1,5 +1,14 @@
 """Helpers for the collector API tests (collector_api_*.sh): HTTP calls that return
-(status, headers, parsed JSON), batch ingestion, and checks that count like lib.bash's."""
+(status, headers, parsed JSON), batch ingestion, and checks that count like lib.bash's.
+
+Tokens: every call carries `Authorization: Bearer <token>` of the current role, admin by
+default. The admin token is made on first use: the first signup on an empty database is
+admin (user "itest-admin", password below); an analyst account is signed up the same way
+and a guest token comes from POST /api/auth/demo. Change the role with use_role("guest" |
+"analyst" | "admin" | None for anonymous calls), get a token with token_for(role), or pass
+your own headers={"Authorization": ...} (which wins). Start the collector with the
+collector_api_lib.bash start_collector, which raises the rate limit so tests are not
+throttled (tests of the limits themselves set their own)."""
 import datetime
 import json
 import sys
@@ -22,7 +31,64 @@ def check(what, cond):
     return cond
 
 
-def call(method, path, params=None, body=None, headers=None, raw=None):
+ADMIN_USER, ANALYST_USER, TEST_PASSWORD = "itest-admin", "itest-analyst", "itest-password-1"
+_tokens = {}
+_role = ["admin"]
+
+
+def _raw_post(path, data, content_type):
+    req = urllib.request.Request(BASE + path, data=data, method="POST",
+                                 headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def login(username, password):
+    """A token for an account (form-encoded login, as the reference's frontend sends)."""
+    status, doc = _raw_post("/api/auth/login", urllib.parse.urlencode(
+        {"username": username, "password": password}).encode(), "application/x-www-form-urlencoded")
+    assert status == 200, (status, doc)
+    return doc["access_token"]
+
+
+def token_for(role):
+    """A token of role "admin", "analyst" or "guest" (accounts are made on first use)."""
+    if role in _tokens:
+        return _tokens[role]
+    if role == "guest":
+        status, doc = _raw_post("/api/auth/demo", b"", "application/json")
+        assert status == 200, (status, doc)
+        _tokens[role] = doc["access_token"]
+        return _tokens[role]
+    if role == "analyst":
+        token_for("admin")  # the first account is admin: make that one first
+    name = ADMIN_USER if role == "admin" else ANALYST_USER
+    status, doc = _raw_post("/api/auth/signup", json.dumps(
+        {"email": name + "@example.com", "username": name, "password": TEST_PASSWORD}).encode(),
+        "application/json")
+    assert status in (201, 400), (status, doc)
+    assert status == 400 or doc["role"] == role, ("the test database was not empty", doc)
+    _tokens[role] = login(name, TEST_PASSWORD)
+    return _tokens[role]
+
+
+def use_role(role):
+    """Later calls carry this role's token (None: no token)."""
+    _role[0] = role
+
+
+def auth_header(role=None):
+    return {"Authorization": "Bearer " + token_for(role or _role[0])}
+
+
+def call(method, path, params=None, body=None, headers=None, raw=None, anon=False):
+    """anon=True: no token, whatever the current role."""
+    headers = dict(headers or {})
+    if _role[0] and not anon and "Authorization" not in headers:
+        headers.update(auth_header())
     url = BASE + path
     if params:
         url += "?" + urllib.parse.urlencode(params)

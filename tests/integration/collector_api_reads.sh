@@ -263,7 +263,7 @@ import gzip, json as _json
 s1, _, plain = get("/api/anomalies", limit=1000)
 s2, _, again = get("/api/anomalies", limit=1000)
 check("cached answer equals the fresh one", s1 == s2 == 200 and plain == again)
-req = urllib.request.Request(BASE + "/api/anomalies?limit=1000", headers={"Accept-Encoding": "gzip"})
+req = urllib.request.Request(BASE + "/api/anomalies?limit=1000", headers=dict(auth_header(), **{"Accept-Encoding": "gzip"}))
 with urllib.request.urlopen(req) as resp:
     enc, vary, raw = resp.headers.get("Content-Encoding"), resp.headers.get("Vary"), resp.read()
 check("gzip when accepted", enc == "gzip" and vary == "Accept-Encoding" and

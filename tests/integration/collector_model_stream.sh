@@ -4,8 +4,7 @@
 # live stream carries per-second traffic and each new anomaly; the dashboard directory is
 # served at / with the SPA fallback.
 source "$(dirname "$0")/lib.bash"
-port=$(free_port)
-base="http://127.0.0.1:$port"
+source "$(dirname "$0")/collector_api_lib.bash" # port, base, token_for
 mkdir -p "$scratch/dist/assets"
 echo '<html>dashboard</html>' >"$scratch/dist/index.html"
 echo 'console.log(1)' >"$scratch/dist/assets/app-1a2b3c.js"
@@ -16,7 +15,8 @@ pid=$!
 cleanup_hooks+=("kill -9 $pid 2>/dev/null")
 check "collector starts" wait_http "$base/api/health" 120
 
-model() { curl -fs "$base/api/model" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d.get('version'), d.get('source'), d.get('training_rows'), d['training']['state'])"; }
+auth="Authorization: Bearer $(token_for admin)"
+model() { curl -fs -H "$auth" "$base/api/model" | python3 -c "import json,sys; d=json.load(sys.stdin); print(d.get('version'), d.get('source'), d.get('training_rows'), d['training']['state'])"; }
 check "starter model is version 1" grep -q '^1 starter 20000 ' <<<"$(model)"
 
 # 600 normal records from 30 clients over the last 10 minutes, in 3 batches.
@@ -61,11 +61,16 @@ check "it is marked trained, on the records not flagged ($m; $normal normal)" gr
 check "which are most of them" [ "$normal" -gt 500 ]
 check "stored as version 2 in the database" bash -c "psql 'host=$scratch/var/pg user=securaflow dbname=securaflow' -Atc 'select version, active from models order by version' | tr '\n' ' ' | grep -q '1|f 2|t'"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$base/api/model/train")
+check "POST /api/model/train needs a token" [ "$code" = 401 ]
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $(token_for guest)" "$base/api/model/train")
+check "and is not for guests" [ "$code" = 403 ]
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "$auth" "$base/api/model/train")
 check "POST /api/model/train starts a run" [ "$code" = 202 ]
 check "and a new version becomes active" wait_model 3
 
 # The live stream: per-second traffic and the anomaly of a record sent while listening.
-curl -sN --max-time 4 "$base/api/stream" >"$scratch/stream.txt" &
+# (EventSource cannot set headers: the stream alone takes ?access_token=)
+curl -sN --max-time 4 "$base/api/stream?access_token=$(token_for guest)" >"$scratch/stream.txt" &
 stream_pid=$!
 sleep 1
 curl -fs -X POST "$base/api/traffic" -d '{"endpoint":"/api/users/1?id=1%27%20OR%20%271%27=%271","method":"GET","status_code":200,"response_time_ms":5,"ip_address":"10.9.9.9"}' >"$scratch/anomaly.json"

@@ -20,10 +20,12 @@ var=$scratch/var
 token=$("$collector" --data-dir "$var" token create itest-sensor 2>"$scratch/token.log")
 check "ingest token created" [ -n "$token" ]
 
+# The token goes in a file (never on the command line, where ps would show it).
+(umask 077; printf '%s\n' "$token" >"$scratch/sensor.token")
 run_sensor() { # name [capture]
   timeout 120 "$sensor" -r "${2:-$pcap}" -w "$scratch/$1.jsonl" --quiet --sensor-id itest \
-    --collector "http://127.0.0.1:$port" --token "$token" --spool-dir "$scratch/spool" \
-    >"$scratch/$1.log" 2>&1
+    --collector "http://127.0.0.1:$port" --token-file "$scratch/sensor.token" \
+    --spool-dir "$scratch/spool" >"$scratch/$1.log" 2>&1
 }
 check "run 1 (collector down) exits 0" run_sensor run1
 check "run 1 spooled its batches" [ "$(find "$scratch/spool" -name '*.batch' | wc -l)" -ge 1 ]

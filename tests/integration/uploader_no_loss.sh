@@ -18,8 +18,8 @@ spool=$scratch/spool
 got=$scratch/received.jsonl
 
 run_sensor() { # name [capture]
-  timeout 60 "$sensor" -r "${2:-$pcap}" -w "$scratch/$1.jsonl" --quiet --sensor-id itest \
-    --collector "http://127.0.0.1:$port" --token itest-token --spool-dir "$spool" \
+  SECURAFLOW_TOKEN=itest-token timeout 60 "$sensor" -r "${2:-$pcap}" -w "$scratch/$1.jsonl" \
+    --quiet --sensor-id itest --collector "http://127.0.0.1:$port" --spool-dir "$spool" \
     >"$scratch/$1.log" 2>&1
 }
 trickle() { # the capture in 20 pieces over 4 seconds

@@ -1,0 +1,233 @@
+/* The access gate: the one place where every route's access is decided (api.md
+ * "Authentication, roles, limits"). For each request it works out who is calling — nobody,
+ * a guest, an account (JWT), or an ingest token — then whether that caller may use the
+ * route, and only then runs the handler.
+ *
+ * A token is read from the Authorization header only, except on GET /api/stream, which
+ * also takes ?access_token= (EventSource cannot set headers). Open routes ignore tokens.
+ * Checking a JWT needs the account's token generation; checking an ingest token needs the
+ * set of valid hashes: both are in memory, and a miss asks the lookup worker once and
+ * continues here when it answers, so the loop never waits on the database. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "collector/app.h"
+#include "collector/http_server.h"
+#include "collector/auth_cidr.h"
+#include "common/addr.h"
+#include "common/log.h"
+#include "common/time_util.h"
+
+typedef enum { CALLER_ANONYMOUS, CALLER_OK, CALLER_INVALID, CALLER_PENDING } caller_state;
+
+static void unauthorized(sf_request *r, const char *detail)
+{
+    sf_reply_add_header(r, "WWW-Authenticate", "Bearer");
+    sf_reply_error(r, 401, detail);
+}
+
+/* The bearer token, NULL when there is none; *len is its length. "Bearer" with nothing
+ * after it counts as none. */
+static const char *bearer_token(sf_request *r, size_t *len)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Authorization");
+    const char *token = NULL;
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        token = h + 7;
+        while (*token == ' ')
+            token++;
+    } else if (strcmp(r->route->pattern, "/api/stream") == 0) {
+        token = evhttp_find_header(&r->query, "access_token");
+    }
+    *len = token ? strlen(token) : 0;
+    while (*len && token[*len - 1] == ' ')
+        (*len)--;
+    return *len ? token : NULL;
+}
+
+static bool role_allows(sf_access access, sf_role role)
+{
+    switch (access) {
+    case SF_ACCESS_OPEN:
+    case SF_ACCESS_LOGIN: return true;
+    case SF_ACCESS_READ:
+    case SF_ACCESS_DEMO:
+        return role == SF_ROLE_GUEST || role == SF_ROLE_ANALYST || role == SF_ROLE_ADMIN;
+    case SF_ACCESS_ANALYST: return role == SF_ROLE_ANALYST || role == SF_ROLE_ADMIN;
+    case SF_ACCESS_TRAFFIC:
+        return role == SF_ROLE_INGEST || role == SF_ROLE_ANALYST || role == SF_ROLE_ADMIN;
+    case SF_ACCESS_INGEST: return role == SF_ROLE_INGEST || role == SF_ROLE_ADMIN;
+    case SF_ACCESS_ADMIN:
+    case SF_ACCESS_METRICS: return role == SF_ROLE_ADMIN;
+    }
+    return false;
+}
+
+/* ---- lookups on a miss ---- */
+
+typedef struct pending {
+    sf_request *r;
+    int64_t user_id;
+    char token[SF_TOKEN_TEXT_MAX];
+    sf_user_state state;
+} pending;
+
+static int user_work(PGconn *conn, void *arg)
+{
+    pending *p = arg;
+    return conn ? sf_user_state_load(conn, p->user_id, &p->state) : -1;
+}
+
+static int token_work(PGconn *conn, void *arg)
+{
+    pending *p = arg;
+    return conn ? sf_ingest_token_lookup(conn, p->token) : -1;
+}
+
+static void lookup_done(void *arg, int result)
+{
+    pending *p = arg;
+    sf_request *r = p->r;
+    sf_log_set_correlation_id(r->correlation_id);
+    if (result < 0 || r->app->closing) {
+        sf_reply_add_header(r, "Retry-After", "1");
+        sf_reply_error(r, 503, "Database unavailable");
+    } else {
+        if (p->token[0])
+            sf_token_cache_learn(r->app->tokens, p->token, result == 1);
+        else if (result == 1)
+            sf_user_cache_put(r->app->users, &p->state);
+        r->auth_looked_up = 1;
+        sf_access_enter(r); /* now answered from memory */
+    }
+    sodium_memzero(p->token, sizeof p->token);
+    free(p);
+    sf_log_set_correlation_id(NULL);
+}
+
+/* Queues a lookup; false when it could not be queued (the request was answered 503). */
+static bool ask_database(sf_request *r, int64_t user_id, const char *token, size_t len)
+{
+    pending *p = calloc(1, sizeof *p);
+    bool ok = p != NULL;
+    if (ok) {
+        p->r = r;
+        p->user_id = user_id;
+        if (token)
+            memcpy(p->token, token, len);
+        ok = sf_auth_lookup_submit(r->app->auth_lookup, token ? token_work : user_work,
+                                   lookup_done, p);
+    }
+    if (!ok) {
+        free(p);
+        sf_reply_add_header(r, "Retry-After", "1");
+        sf_reply_error(r, 503, "Server busy");
+    }
+    return ok;
+}
+
+/* ---- who is calling ---- */
+
+static caller_state ingest_caller(sf_request *r, const char *token, size_t len)
+{
+    char text[SF_TOKEN_TEXT_MAX];
+    if (len >= sizeof text)
+        return CALLER_INVALID;
+    memcpy(text, token, len);
+    text[len] = '\0';
+    caller_state st = CALLER_INVALID;
+    if (sf_token_cache_check(r->app->tokens, text)) {
+        memset(&r->auth, 0, sizeof r->auth);
+        r->auth.role = SF_ROLE_INGEST;
+        /* the subject of an ingest token for rate limiting: a prefix of its hash */
+        unsigned char h[8];
+        crypto_generichash(h, sizeof h, (const unsigned char *)text, len, NULL, 0);
+        sodium_bin2hex(r->auth.sub, sizeof r->auth.sub, h, sizeof h);
+        st = CALLER_OK;
+    } else if (!r->auth_looked_up && !sf_token_cache_known_bad(r->app->tokens, text)) {
+        ask_database(r, 0, text, len); /* answers 503 itself if it cannot */
+        st = CALLER_PENDING;
+    }
+    sodium_memzero(text, sizeof text);
+    return st;
+}
+
+static caller_state user_caller(sf_request *r, const char *token, size_t len)
+{
+    sf_jwt_claims c;
+    if (sf_jwt_verify(&r->app->jwt_key, token, len, sf_now_us() / 1000000, &c) != 0)
+        return CALLER_INVALID;
+    if (c.role == SF_ROLE_GUEST) {
+        r->auth = c;
+        return CALLER_OK;
+    }
+    sf_user_state s;
+    bool known = sf_user_cache_get(r->app->users, c.user_id, &s);
+    if (!known || s.generation < c.generation) { /* not seen yet, or our copy is stale */
+        if (r->auth_looked_up)
+            return CALLER_INVALID;
+        ask_database(r, c.user_id, NULL, 0);
+        return CALLER_PENDING;
+    }
+    if (!s.active || s.generation != c.generation || s.role == SF_ROLE_NONE)
+        return CALLER_INVALID;
+    c.role = s.role; /* the account's role now, not when the token was made */
+    r->auth = c;
+    return CALLER_OK;
+}
+
+static caller_state identify(sf_request *r)
+{
+    size_t len;
+    const char *token = bearer_token(r, &len);
+    memset(&r->auth, 0, sizeof r->auth);
+    if (!token)
+        return CALLER_ANONYMOUS;
+    if (len > 4 && strncmp(token, "sfi_", 4) == 0)
+        return ingest_caller(r, token, len);
+    return user_caller(r, token, len);
+}
+
+/* ---- the gate ---- */
+
+static bool anonymous_allowed(sf_request *r, sf_access access)
+{
+    sf_app *app = r->app;
+    if (access == SF_ACCESS_TRAFFIC || access == SF_ACCESS_INGEST)
+        return app->config.allow_anonymous_ingest && sf_addr_is_loopback(sf_request_peer(r));
+    if (access == SF_ACCESS_METRICS)
+        return sf_cidr_list_contains(app->metrics_allow, sf_request_peer(r));
+    return false;
+}
+
+void sf_access_enter(sf_request *r)
+{
+    sf_access access = r->route->access;
+    if (access == SF_ACCESS_OPEN || access == SF_ACCESS_LOGIN) {
+        memset(&r->auth, 0, sizeof r->auth);
+        r->route->handler(r);
+        return;
+    }
+    caller_state st = identify(r);
+    if (st == CALLER_PENDING)
+        return; /* continues in lookup_done */
+    if (st == CALLER_INVALID) {
+        unauthorized(r, "Invalid authentication credentials");
+        return;
+    }
+    if (st == CALLER_ANONYMOUS) {
+        if (anonymous_allowed(r, access)) {
+            r->route->handler(r);
+            return;
+        }
+        unauthorized(r, "Not authenticated");
+        return;
+    }
+    if (!role_allows(access, r->auth.role)) {
+        sf_reply_error(r, 403, "Forbidden");
+        return;
+    }
+    r->route->handler(r);
+}
