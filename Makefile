@@ -1,5 +1,5 @@
 # The two commands (plus `make build`). All real work is in scripts/ and CMake.
-.PHONY: run test build deps clean
+.PHONY: run test build deps clean debs test-packaging
 
 deps:
 	@scripts/install-deps.sh
@@ -12,6 +12,17 @@ run: build
 
 test: deps
 	@tests/run-all.sh
+
+# The Debian packages (build/debs/), and their test on a clean Debian 12 root
+# (lintian, install, users, conffiles, both daemons started, purge): a few minutes, so
+# not part of `make test`.
+debs: deps
+	@scripts/install-deps.sh --packaging
+	@packaging/build-debs.sh
+
+test-packaging: deps
+	@scripts/install-deps.sh --packaging
+	@tests/packaging/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "collector/api_cache.h"
+#include "collector/collector_account.h"
 #include "collector/app.h"
 #include "collector/auth_password.h"
 #include "collector/cli_accounts.h"
@@ -37,10 +38,19 @@ typedef struct shutdown_state {
     int64_t deadline_us;
 } shutdown_state;
 
+/* Installed (SF_INSTALLED builds), the collector and an operator's commands read the
+ * service's configuration unless --config names another file. */
+#ifdef SF_COLLECTOR_DEFAULT_CONFIG
+#define DEFAULT_CONFIG SF_COLLECTOR_DEFAULT_CONFIG
+#else
+#define DEFAULT_CONFIG NULL
+#endif
+
 static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
 {
     char err[SF_CFG_ERR_MAX];
-    if (sf_config_load(&sf_collector_schema, &app->config, NULL, argc, argv, first_arg, err)) {
+    if (sf_config_load(&sf_collector_schema, &app->config, DEFAULT_CONFIG, argc, argv, first_arg,
+                       err)) {
         if (strcmp(err, "help") == 0) {
             printf("usage: securaflow-collector [--config FILE] [options] [user ... | token ... | migrate]\n");
             sf_config_usage(&sf_collector_schema);
@@ -62,6 +72,10 @@ static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
         return -1;
     }
     sf_log_set_level(level);
+    if (sf_collector_become_data_owner(app->config.data_dir, err, sizeof err)) {
+        fprintf(stderr, "securaflow-collector: %s\n", err);
+        return -1;
+    }
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #   scripts/install-deps.sh           build + run + test
 #   scripts/install-deps.sh --bench   also the benchmark peers (tshark, sklearn, wrk, hyperfine)
 #   scripts/install-deps.sh --browser also chromium + node for the dashboard tests
+#   scripts/install-deps.sh --packaging  also debhelper, lintian and mmdebstrap (make debs)
 set -eu
 
 want="build-essential cmake pkg-config clang libclang-rt-14-dev zlib1g-dev
@@ -13,6 +14,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) want="$want tshark httpry python3-sklearn python3-numpy wrk hyperfine valgrind" ;;
     --browser) want="$want chromium nodejs npm" ;;
+    --packaging) want="$want debhelper dpkg-dev fakeroot lintian mmdebstrap" ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done
