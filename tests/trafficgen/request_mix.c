@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "shop_api.h"
+#include "shop_pages.h"
+#include "tg_names.h"
 #include "tg_random.h"
 
 static const char *const anomaly_names[TG_ANOM_COUNT] = {
@@ -22,22 +24,7 @@ const char *tg_anomaly_name(unsigned bit)
 
 int tg_anomalies_parse(const char *list, unsigned *mask)
 {
-    *mask = 0;
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        unsigned i = 0;
-        if (strcmp(tok, "all") == 0) {
-            *mask = (1u << TG_ANOM_COUNT) - 1;
-            continue;
-        }
-        while (i < TG_ANOM_COUNT && strcmp(tok, anomaly_names[i]) != 0)
-            i++;
-        if (i == TG_ANOM_COUNT)
-            return -1;
-        *mask |= 1u << i;
-    }
-    return 0;
+    return tg_parse_names(list, anomaly_names, TG_ANOM_COUNT, mask);
 }
 
 void tg_mix_init(tg_mix *m, uint64_t seed, unsigned anomalies, double anomaly_rate)
@@ -219,4 +206,72 @@ void tg_mix_next(tg_mix *m, tg_request *r)
         return;
     }
     normal(m, r);
+}
+
+static const char *const browsers[] = {
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:120.0) Gecko/20100101 Firefox/120.0"};
+
+const char *tg_browser_for(uint32_t n) { return browsers[n % (sizeof browsers / sizeof *browsers)]; }
+
+static tg_request *next_slot(tg_request *reqs, int *k, const char *ua)
+{
+    tg_request *r = &reqs[(*k)++];
+    memset(r, 0, sizeof *r);
+    r->method = "GET";
+    r->user_agent = ua;
+    return r;
+}
+
+int tg_mix_visit(tg_mix *m, tg_request *reqs, int max, const char *ua)
+{
+    int k = 0;
+    (void)max; /* a visit is at most 1 + 7 + 12 + 3 = 23 requests */
+    if (tg_uniform(&m->rng) < 0.25) { /* the mobile app: one API call */
+        tg_mix_next(m, next_slot(reqs, &k, ua));
+        reqs[0].user_agent = reqs[0].anomaly ? NULL : "ShopApp/3.2 (Android 14; okhttp/4.12)";
+        return k;
+    }
+    double x = tg_uniform(&m->rng);
+    long product = (long)tg_range(&m->rng, 1, 500);
+    bool home = x < 0.4, cart = x >= 0.9, returning = tg_uniform(&m->rng) < 0.6;
+    tg_request *r = next_slot(reqs, &k, ua);
+    if (home)
+        target(r, "/", 0);
+    else if (cart)
+        target(r, "/cart", 0);
+    else
+        target(r, "/products/%ld", product);
+    for (int i = 0; i < shop_page_asset_count; i++) {
+        r = next_slot(reqs, &k, ua);
+        snprintf(r->target, sizeof r->target, "%s", shop_page_assets[i]);
+        if (returning)
+            snprintf(r->headers, sizeof r->headers, "If-None-Match: \"v1\"\r\n");
+    }
+    int images = home ? (int)tg_range(&m->rng, 6, 12) : cart ? 2 : (int)tg_range(&m->rng, 2, 4);
+    for (int i = 0; i < images; i++) {
+        r = next_slot(reqs, &k, ua);
+        target(r, "/static/img/p/%ld.jpg", home ? (long)tg_range(&m->rng, 1, 500) : product + i);
+        if (returning && tg_uniform(&m->rng) < 0.5)
+            snprintf(r->headers, sizeof r->headers, "If-None-Match: \"v1\"\r\n");
+    }
+    /* The page's script: the catalogue widget (the busy route), then what the page shows. */
+    r = next_slot(reqs, &k, ua);
+    snprintf(r->target, sizeof r->target, TG_BUSY_ROUTE "page=%ld&limit=12",
+             home ? (long)tg_range(&m->rng, 1, 3) : 1L);
+    r = next_slot(reqs, &k, ua);
+    if (cart)
+        target(r, "/api/orders", 0);
+    else if (home && tg_uniform(&m->rng) < 0.5)
+        snprintf(r->target, sizeof r->target, "/api/search?q=%s&limit=20",
+                 (const char *[]){"kettle", "teapot", "mug", "grinder"}[tg_range(&m->rng, 0, 3)]);
+    else
+        target(r, "/api/products/%ld", product);
+    if (cart && tg_uniform(&m->rng) < 0.5) /* checkout */
+        normal_order(m, next_slot(reqs, &k, ua));
+    return k;
 }

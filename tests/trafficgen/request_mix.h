@@ -34,6 +34,7 @@ typedef struct tg_request {
     bool chunked;          /* send the body with Transfer-Encoding: chunked */
     const char *anomaly;   /* NULL for normal traffic */
     bool unpaced;          /* part of a flood: not held back by --rate */
+    const char *user_agent;/* NULL = "securaflow-trafficgen/1.0" */
 } tg_request;
 
 typedef struct tg_mix {
@@ -47,5 +48,18 @@ typedef struct tg_mix {
 void tg_mix_init(tg_mix *m, uint64_t seed, unsigned anomalies, double anomaly_rate);
 void tg_mix_next(tg_mix *m, tg_request *out);
 void tg_request_free(tg_request *r);
+
+/* One visit of a browsing user (browse mode): most often a page load, the page, then its
+ * assets (revalidated with If-None-Match by a returning visitor, who gets 304s), then the
+ * API calls its script makes, among them the product listing (the shop's busiest API
+ * route); sometimes a single API call of the mobile app. Fills up to max requests (max
+ * >= 32) and returns how many. user_agent is the visitor's browser. */
+int tg_mix_visit(tg_mix *m, tg_request *reqs, int max, const char *user_agent);
+
+/* A browser's User-Agent for user number n (the same user keeps the same browser). */
+const char *tg_browser_for(uint32_t n);
+
+/* The busy API route of browse mode: route incidents (scenarios.h) act on it. */
+#define TG_BUSY_ROUTE "/api/products?"
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shop_pages.h"
 #include "tg_random.h"
 
 typedef struct route_ctx {
@@ -179,7 +180,7 @@ static const char *split(const char *path, char *base, size_t size, long *id)
 }
 
 void shop_route(const char *method, const char *path, const char *query, const char *body,
-                size_t body_len, uint64_t *rng, shop_reply *out)
+                size_t body_len, bool conditional, uint64_t *rng, shop_reply *out)
 {
     memset(out, 0, sizeof *out);
     out->median_ms = 2;
@@ -187,6 +188,8 @@ void shop_route(const char *method, const char *path, const char *query, const c
     route_ctx c = {.method = method, .query = query, .body = body, .body_len = body_len,
                    .rng = rng, .out = out};
     char base[32];
+    if (shop_page_route(method, path, conditional, out))
+        return;
     if (strcmp(path, "/api/auth/login") == 0)
         login(&c);
     else if (strcmp(path, "/api/search") == 0)

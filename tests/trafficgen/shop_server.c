@@ -55,6 +55,8 @@ static const char *reason(int status)
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 413: return "Payload Too Large";
     case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
@@ -89,11 +91,14 @@ static void send_reply(pending *p)
     evhttp_add_header(h, "X-Response-Time", rt);
     if (p->reply.allow)
         evhttp_add_header(h, "Allow", p->reply.allow);
+    if (p->reply.etag)
+        evhttp_add_header(h, "ETag", "\"v1\"");
     if (!p->reply.body) {
         evhttp_send_reply(p->req, p->reply.status, reason(p->reply.status), NULL);
         return;
     }
-    evhttp_add_header(h, "Content-Type", "application/json");
+    evhttp_add_header(h, "Content-Type", p->reply.content_type ? p->reply.content_type
+                                                               : "application/json");
     if (p->head) { /* evhttp would write the body even for HEAD: announce it, send none */
         char len[24];
         snprintf(len, sizeof len, "%zu", strlen(p->reply.body));
@@ -159,6 +164,8 @@ static void apply_knobs(struct evhttp_request *req, pending *p)
         p->reply.status = (int)status;
         p->reply.chunks = 0;
         p->reply.allow = NULL;
+        p->reply.content_type = NULL;
+        p->reply.etag = false;
     }
     if (delay > 0)
         p->latency_ms += delay > 60000 ? 60000 : (double)delay;
@@ -191,8 +198,11 @@ static void on_request(struct evhttp_request *req, void *arg)
     p->head = cmd == EVHTTP_REQ_HEAD;
     p->conn = evhttp_request_get_connection(req);
     no_delay(p->conn);
+    struct evkeyvalq *hdrs = evhttp_request_get_input_headers(req);
+    bool conditional = evhttp_find_header(hdrs, "If-None-Match") ||
+                       evhttp_find_header(hdrs, "If-Modified-Since");
     shop_route(p->head ? "GET" : method_name(cmd), path && *path ? path : "/",
-               evhttp_uri_get_query(uri), body, len, &s->rng, &p->reply);
+               evhttp_uri_get_query(uri), body, len, conditional, &s->rng, &p->reply);
     p->latency_ms = tg_lognormal(&s->rng, p->reply.median_ms, p->reply.sigma) * s->latency_scale;
     apply_knobs(req, p);
     s->served++;
