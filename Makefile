@@ -10,7 +10,8 @@ build: deps
 run: build
 	@scripts/run.sh
 
-test: deps
+test:
+	@scripts/install-deps.sh --browser
 	@tests/run-all.sh
 
 # The Debian packages (build/debs/), and their test on a clean Debian 12 root

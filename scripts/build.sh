@@ -3,6 +3,7 @@
 #   scripts/build.sh build        normal (RelWithDebInfo)
 #   scripts/build.sh build-asan   AddressSanitizer + UBSan
 #   scripts/build.sh build-fuzz   clang + libFuzzer targets
+# The normal flavour also builds the dashboard (scripts/build-dashboard.sh; SF_NO_DASHBOARD=1 skips it).
 set -euo pipefail
 dir=${1:-build}
 cd "$(dirname "$0")/.."
@@ -16,3 +17,6 @@ if [ ! -f "$dir/CMakeCache.txt" ]; then
   cmake -S . -B "$dir" "${opts[@]}" >/dev/null
 fi
 cmake --build "$dir" -j"$(nproc)" 2>&1 | { grep -vE '^\[ *[0-9]+%\]|^(Consolidate|Scanning|Built target|gmake)' || true; }
+if [ "$dir" = build ] && [ -z "${SF_NO_DASHBOARD:-}" ]; then
+  scripts/build-dashboard.sh
+fi

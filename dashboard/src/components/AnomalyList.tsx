@@ -1,0 +1,33 @@
+// A compact list of anomalies (newest first) linking to their detail pages.
+import { Link } from 'react-router-dom';
+import type { Anomaly } from '../api/types';
+import { formatDateTime, formatMs } from '../lib/format';
+import { SeverityBadge, TypeBadge } from './Badges';
+
+export function AnomalyList({ items }: { items: Anomaly[] }) {
+  return (
+    <ul className="anomaly-list" data-testid="recent-anomalies">
+      {items.map((a) => (
+        <li key={a.id} className={a.is_resolved ? 'resolved' : ''}>
+          <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`} className="anomaly-row">
+            <span className="anomaly-top">
+              <span className="anomaly-badges"><SeverityBadge severity={a.severity} /> <TypeBadge type={a.anomaly_type} /></span>
+              <time className="muted small" dateTime={a.detected_at}>{formatDateTime(a.detected_at)}</time>
+            </span>
+            <span className="mono ellipsis-line">{a.traffic_log ? `${a.traffic_log.method} ${a.traffic_log.endpoint}` : 'Unknown endpoint'}</span>
+            <span className="muted small ellipsis-line">
+              {a.reasons?.[0] ?? 'No reason recorded'}
+              {a.traffic_log ? ` · ${a.traffic_log.status_code} · ${formatMs(a.traffic_log.response_time_ms)}` : ''}
+            </span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Adds live anomalies to a newest-first list without duplicates, keeping at most `max`. */
+export function prependAnomaly(list: Anomaly[], a: Anomaly, max: number): Anomaly[] {
+  if (list.some((x) => x.id === a.id)) return list;
+  return [a, ...list].slice(0, max);
+}
