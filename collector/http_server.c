@@ -247,6 +247,10 @@ static void dispatch(sf_request *r, const sf_route *routes)
 {
     enum evhttp_cmd_type method = evhttp_request_get_command(r->req);
     char allow[128] = "";
+    if (sf_static_is_page(r)) { /* a browser reloading the dashboard's /metrics page */
+        sf_static_serve(r, sf_app_dashboard_dir(r->app));
+        return;
+    }
     for (const sf_route *rt = routes; rt->pattern; rt++) {
         const char *param = NULL;
         if (!path_matches(rt->pattern, r->path, &param))

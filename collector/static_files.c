@@ -2,6 +2,7 @@
 #include "collector/static_files.h"
 
 #include <event2/buffer.h>
+#include <event2/http.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +64,15 @@ static void send_file(sf_request *r, const char *file, int fd, const struct stat
     evbuffer_add_file(body, fd, 0, st->st_size); /* takes the fd; sendfile where it can */
     sf_reply_buffer(r, 200, sf_static_content_type(file), body);
     evbuffer_free(body);
+}
+
+int sf_static_is_page(const sf_request *r)
+{
+    enum evhttp_cmd_type method = evhttp_request_get_command(r->req);
+    if ((method != EVHTTP_REQ_GET && method != EVHTTP_REQ_HEAD) || strcmp(r->path, "/metrics") != 0)
+        return 0;
+    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Accept");
+    return accept && strstr(accept, "text/html") != NULL;
 }
 
 void sf_static_serve(sf_request *r, const char *root)

@@ -11,6 +11,10 @@
 /* Serves r (GET/HEAD of any path outside /api) from root. */
 void sf_static_serve(sf_request *r, const char *root);
 
+/* True for a browser's page load of a dashboard route that the API also serves: GET or
+ * HEAD /metrics asking for text/html (Prometheus asks for text/plain). */
+int sf_static_is_page(const sf_request *r);
+
 /* Maps a request path to a file under root; -1 for paths that try to leave it. */
 int sf_static_map_path(const char *root, const char *path, char *out, size_t out_size);
 /* Content type for a file name. */

@@ -53,6 +53,7 @@ build build-fuzz || true
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export SF_SRC=$root SF_DATA=$root/../shared/data
+export SF_LOGDIR=$logdir # tests keep artifacts (screenshots) beside their logs
 
 started=$SECONDS
 for flavour in build build-asan; do

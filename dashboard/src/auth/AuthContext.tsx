@@ -32,12 +32,14 @@ export function AuthProvider({ children, storage = window.localStorage }: { chil
     setNotice(message ?? null);
   }, [storage]);
 
-  useEffect(() => {
-    configureClient({
-      token: () => sessionRef.current?.token ?? null,
-      onUnauthorized: (message) => { if (sessionRef.current) logout(message); },
-    });
-  }, [logout]);
+  // Set during render, not in an effect: the panels' effects (which call the API) run
+  // before this provider's own effects would.
+  const logoutRef = useRef(logout);
+  logoutRef.current = logout;
+  configureClient({
+    token: () => sessionRef.current?.token ?? null,
+    onUnauthorized: (message) => { if (sessionRef.current) logoutRef.current(message); },
+  });
 
   // A token that expires while the page is open ends the session at that moment.
   useEffect(() => {

@@ -31,20 +31,20 @@ export function AnomalyActions({ anomaly, onChange, compact }: Props) {
     }
   };
   const label = (l: AnomalyLabel) => act('label', () => api.label(anomaly.id, l));
-  const where = `anomaly ${anomaly.id}`;
+  const which = <span className="sr-only"> (anomaly {anomaly.id})</span>;
   return (
     <div className="actions" data-testid={`actions-${anomaly.id}`}>
       <button type="button" className="btn btn-small" disabled={anomaly.is_resolved || busy !== null}
-        onClick={() => act('resolve', () => api.resolve(anomaly.id))} aria-label={`Resolve ${where}`}>
-        {anomaly.is_resolved ? 'Resolved' : busy === 'resolve' ? 'Resolving…' : 'Resolve'}
+        onClick={() => act('resolve', () => api.resolve(anomaly.id))}>
+        {anomaly.is_resolved ? 'Resolved' : busy === 'resolve' ? 'Resolving…' : 'Resolve'}{which}
       </button>
       <button type="button" className="btn btn-small" disabled={busy !== null} aria-pressed={anomaly.label === 'true_positive'}
-        onClick={() => label('true_positive')} aria-label={`Label ${where} a true positive`}>
-        {compact ? 'True +' : 'True positive'}
+        onClick={() => label('true_positive')} title="Label it a real problem (true positive)">
+        {compact ? 'True +' : 'True positive'}{which}
       </button>
       <button type="button" className="btn btn-small" disabled={busy !== null} aria-pressed={anomaly.label === 'false_positive'}
-        onClick={() => label('false_positive')} aria-label={`Label ${where} a false positive`}>
-        {compact ? 'False +' : 'False positive'}
+        onClick={() => label('false_positive')} title="Label it a false alarm (false positive)">
+        {compact ? 'False +' : 'False positive'}{which}
       </button>
       {error && <span className="bad small" role="alert">{error}</span>}
     </div>

@@ -2,16 +2,16 @@
 import { Link } from 'react-router-dom';
 import type { Anomaly } from '../api/types';
 import { formatDateTime, formatMs } from '../lib/format';
-import { SeverityBadge, TypeBadge } from './Badges';
+import { ResolvedBadge, SeverityBadge, TypeBadge } from './Badges';
 
 export function AnomalyList({ items }: { items: Anomaly[] }) {
   return (
     <ul className="anomaly-list" data-testid="recent-anomalies">
       {items.map((a) => (
-        <li key={a.id} className={a.is_resolved ? 'resolved' : ''}>
+        <li key={a.id}>
           <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`} className="anomaly-row">
             <span className="anomaly-top">
-              <span className="anomaly-badges"><SeverityBadge severity={a.severity} /> <TypeBadge type={a.anomaly_type} /></span>
+              <span className="anomaly-badges"><SeverityBadge severity={a.severity} /> <TypeBadge type={a.anomaly_type} />{a.is_resolved && <> <ResolvedBadge resolved /></>}</span>
               <time className="muted small" dateTime={a.detected_at}>{formatDateTime(a.detected_at)}</time>
             </span>
             <span className="mono ellipsis-line">{a.traffic_log ? `${a.traffic_log.method} ${a.traffic_log.endpoint}` : 'Unknown endpoint'}</span>

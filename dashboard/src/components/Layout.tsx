@@ -32,7 +32,7 @@ export function Layout() {
     <div className="app">
       <a href="#main" className="skip-link">Skip to content</a>
       <header className="topbar">
-        <NavLink to="/" className="brand" aria-label="SecuraFlow overview">
+        <NavLink to="/" className="brand">
           <Logo />
           <span>
             <span className="brand-name">SecuraFlow</span>
@@ -45,9 +45,9 @@ export function Layout() {
             {displayName(session)}
             <span className="muted small">{session?.guest ? 'Demo mode · read-only' : session?.user.role}</span>
           </span>
-          <button type="button" className="btn btn-ghost" onClick={toggle} aria-label="Toggle theme"
-            aria-pressed={theme === 'dark'} data-testid="theme-toggle">
-            {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+          <button type="button" className="btn btn-ghost" onClick={toggle} data-testid="theme-toggle"
+            title="Toggle theme (saved in this browser)">
+            <span aria-hidden="true">{theme === 'dark' ? '☀ ' : '☾ '}</span>{theme === 'dark' ? 'Light theme' : 'Dark theme'}
           </button>
           <button type="button" className="btn btn-ghost" onClick={() => { logout(); navigate('/login'); }}>
             Sign out

@@ -29,6 +29,9 @@ export function chartData(s: Series): uPlot.AlignedData {
   ] as uPlot.AlignedData;
 }
 
+/** Whole numbers only on the count axis. */
+const COUNT_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 1e6, 1e7];
+
 /** Markers only where values are few, so isolated latency points (sparse traffic) are visible. */
 function sparsePoints(color: string): uPlot.Series.Points {
   return {
@@ -52,13 +55,13 @@ function options(width: number, height: number, spanMs: number): uPlot.Options {
     scales: { x: { time: true }, count: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] }, ms: { distr: 3 } },
     axes: [
       { ...axis, values: (_u, splits) => splits.map((v) => formatAxisTime(v * 1000, spanMs)) },
-      { ...axis, scale: 'count', size: 50, values: (_u, splits) => splits.map((v) => formatCount(v)) },
+      { ...axis, scale: 'count', size: 50, incrs: COUNT_INCRS, values: (_u, splits) => splits.map((v) => formatCount(v)) },
       { ...axis, scale: 'ms', side: 1, size: 64, grid: { show: false }, ticks: { show: false }, values: (_u, splits) => splits.map((v) => formatMs(v)) },
     ],
     series: [
       { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString()) },
-      { label: 'Requests', scale: 'count', stroke: cssVar('--chart-requests'), fill: cssVar('--chart-requests-fill'), width: 1.5, value: (_u, v) => formatCount(v) },
-      { label: 'Errors (4xx+5xx)', scale: 'count', stroke: cssVar('--chart-errors'), width: 1.5, value: (_u, v) => formatCount(v) },
+      { label: 'Requests', scale: 'count', stroke: cssVar('--chart-requests'), fill: cssVar('--chart-requests-fill'), width: 1.5, points: { show: false }, value: (_u, v) => formatCount(v) },
+      { label: 'Errors (4xx+5xx)', scale: 'count', stroke: cssVar('--chart-errors'), width: 1.5, points: { show: false }, value: (_u, v) => formatCount(v) },
       { label: 'Avg latency', scale: 'ms', stroke: cssVar('--chart-latency'), width: 1.5, points: sparsePoints(cssVar('--chart-latency')), value: (_u, v) => formatMs(v) },
       { label: 'p95 (slowest route)', scale: 'ms', stroke: cssVar('--chart-p95'), width: 1, dash: [4, 4], points: sparsePoints(cssVar('--chart-p95')), value: (_u, v) => formatMs(v) },
     ],

@@ -66,7 +66,7 @@ function Row({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void }) {
       <td className="nowrap"><time dateTime={a.detected_at}>{formatDateTime(a.detected_at)}</time></td>
       <td><SeverityBadge severity={a.severity} /></td>
       <td><TypeBadge type={a.anomaly_type} /></td>
-      <td className="num">{formatPercent(a.anomaly_score, 1)}</td>
+      <td className="num hide-narrow">{formatPercent(a.anomaly_score, 1)}</td>
       <td className="mono ellipsis" title={a.traffic_log?.endpoint}>
         <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`}>
           {a.traffic_log ? `${a.traffic_log.method} ${a.traffic_log.endpoint}` : 'N/A'}
@@ -127,7 +127,7 @@ export default function AnomaliesPage() {
             <div className="table-wrap">
               <table className="table">
                 <thead>
-                  <tr><th scope="col">Detected</th><th scope="col">Severity</th><th scope="col">Type</th><th scope="col" className="num">Score</th><th scope="col">Request and reason</th><th scope="col">State</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+                  <tr><th scope="col">Detected</th><th scope="col">Severity</th><th scope="col">Type</th><th scope="col" className="num hide-narrow">Score</th><th scope="col">Request and reason</th><th scope="col">State</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
                 </thead>
                 <tbody>{data.items.map((a) => <Row key={a.id} a={a} onChange={replace} />)}</tbody>
               </table>

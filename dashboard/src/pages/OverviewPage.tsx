@@ -96,6 +96,7 @@ export function OverviewPage() {
         <Panel title="Traffic" subtitle="Last 24 hours, 5-minute buckets">
           {traffic.series && traffic.error && <StaleNote message={traffic.error} onRetry={traffic.reload} />}
           {traffic.loading && <Loading rows={4} />}
+          {!traffic.series && traffic.error && <ErrorNote message={traffic.error} onRetry={traffic.reload} />}
           {traffic.series && (totals(traffic.series).requests === 0
             ? <Empty title="No traffic in the last 24 hours" hint="Point a sensor at your API, send records to POST /api/traffic, or generate demo data." />
             : <TrafficChart series={traffic.series} label="Traffic, last 24 hours" />)}
