@@ -130,7 +130,7 @@ static const char *const document[] = {
     "'client_ip':{'type':'string'},'client_port':{'type':'integer'},'server_ip':{'type':'string'},'server_port':{'type':'integer'},"
     "'host':{'type':'string'},'path':{'type':'string'},'query':{'type':'string'},'http_version':{'type':'string'},'content_type':{'type':'string'},"
     "'x_forwarded_for':{'type':'string'},'ttfb_us':{'type':'integer'},'duration_us':{'type':'integer'},'req_body_bytes':{'type':'integer'},"
-    "'resp_body_bytes':{'type':'integer'},'flags':{'type':'array','items':{'enum':['gap','no_response','no_request','interrupted','truncated_headers','midstream','upgraded','parse_error']}}}}]},",
+    "'resp_body_bytes':{'type':'integer'},'flags':{'type':'array','items':{'enum':['gap','no_response','no_request','interrupted','truncated_headers','midstream','upgraded','parse_error','url_truncated']}}}}]},",
     "'TrafficResponse':{'type':'object','properties':{'success':{'type':'boolean'},'anomaly_detected':{'type':'boolean'},'anomaly_score':{'type':'number'},"
     "'anomaly_type':{'type':'string'},'traffic_id':{'type':'integer'},'message':{'type':'string'}}},"
     "'BatchRequest':{'type':'object','required':['sensor_id','batch_id','records'],'properties':{'sensor_id':{'type':'string','maxLength':256},"

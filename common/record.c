@@ -6,7 +6,7 @@
 
 static const char *const flag_names[SF_FLAG_COUNT] = {
     "gap", "no_response", "no_request", "interrupted",
-    "truncated_headers", "midstream", "upgraded", "parse_error",
+    "truncated_headers", "midstream", "upgraded", "parse_error", "url_truncated",
 };
 
 /* Every owned string of the record, so init/clear/copy cannot forget one. */

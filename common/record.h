@@ -35,8 +35,9 @@ enum sf_record_flag {
     SF_FLAG_MIDSTREAM = 1u << 5,         /* connection picked up without its handshake */
     SF_FLAG_UPGRADED = 1u << 6,          /* 101 / CONNECT: HTTP parsing stopped after it */
     SF_FLAG_PARSE_ERROR = 1u << 7,       /* the parser rejected the message */
+    SF_FLAG_URL_TRUNCATED = 1u << 8,     /* the URL was longer than the endpoint limit: cut */
 };
-#define SF_FLAG_COUNT 8
+#define SF_FLAG_COUNT 9
 
 typedef struct sf_record {
     /* api.md single-record fields */

@@ -1,8 +1,10 @@
-/* libpcap sources. On "lo" every packet is seen twice (once leaving, once arriving):
+/* libpcap sources (filters widened to VLAN-tagged frames, capture_filter.c). On "lo"
+ * every packet is seen twice (once leaving, once arriving):
  * we capture only the incoming direction. On "any" we ask for SLL2 headers, which say
  * which interface a packet belongs to, and the engine drops the outgoing copies that
  * belong to the loopback interface. */
 #include "sensor/capture.h"
+#include "sensor/capture_filter.h"
 
 #include <net/if.h>
 #include <stdio.h>
@@ -14,10 +16,8 @@ static int apply_filter(sf_capture *c, const char *filter, char *err, size_t err
     if (!filter || !*filter)
         return 0;
     struct bpf_program prog;
-    if (pcap_compile(c->pcap, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-        snprintf(err, err_size, "bad filter '%s': %s", filter, pcap_geterr(c->pcap));
+    if (sf_filter_compile(c->pcap, filter, &prog, err, err_size) < 0)
         return -1;
-    }
     int rc = pcap_setfilter(c->pcap, &prog);
     pcap_freecode(&prog);
     if (rc < 0) {

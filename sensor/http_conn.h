@@ -11,9 +11,10 @@
 struct sf_engine;
 struct sf_flow;
 
-/* Header values kept (everything else is only counted). */
+/* Header values kept (everything else is only counted), and the method's name when
+ * llhttp does not know it (the request line was read by http_request_line.c). */
 enum { SF_FIELD_URL, SF_FIELD_HOST, SF_FIELD_USER_AGENT, SF_FIELD_CONTENT_TYPE, SF_FIELD_XFF,
-       SF_FIELD_COUNT };
+       SF_FIELD_METHOD, SF_FIELD_COUNT };
 
 /* One request and, once seen, its response. */
 typedef struct sf_txn {
@@ -32,8 +33,10 @@ typedef struct sf_txn {
     uint32_t memory;             /* bytes charged to the engine budget */
 } sf_txn;
 
+/* CONNECT_WAIT: the client side after a CONNECT request, until its answer says whether
+ * the connection became a tunnel (its bytes meanwhile are the tunnel's, not requests). */
 typedef enum { SF_HTTP_MODE_DETECT, SF_HTTP_MODE_PARSE, SF_HTTP_MODE_RESYNC,
-               SF_HTTP_MODE_TUNNEL } sf_http_mode;
+               SF_HTTP_MODE_TUNNEL, SF_HTTP_MODE_CONNECT_WAIT } sf_http_mode;
 
 typedef struct sf_http_side {
     llhttp_t parser;
@@ -43,6 +46,8 @@ typedef struct sf_http_side {
     bool is_request;             /* parser type, once the client is known */
     bool in_message, completed, interim, known_body, upgrade;
     bool after_gap;              /* a gap since the last message start: responses may be lost */
+    bool replay;                 /* re-reading a request line llhttp rejected (same message) */
+    bool skipped_in_wait;        /* CONNECT_WAIT: bytes went by unparsed */
     bool method_known;           /* llhttp finished reading the request method */
     uint16_t status;             /* status code of the status line read, 0 = none yet */
     int64_t ts_us;               /* time of the bytes being parsed (the last bytes seen) */
@@ -100,6 +105,8 @@ void sf_txn_emit_orphan(sf_http_conn *c, sf_txn *t);
 /* Reports requests older than deadline as unanswered; returns how many. */
 unsigned sf_txn_expire(sf_http_conn *c, int64_t deadline_us);
 void sf_txn_free(struct sf_engine *eng, sf_txn *t);
+/* Removes t from the FIFO without reporting it (it was not an HTTP/1 request). */
+void sf_txn_discard(sf_http_conn *c, sf_txn *t);
 int sf_txn_set_field(struct sf_engine *eng, sf_txn *t, char **slot, const char *text, size_t len);
 
 #endif

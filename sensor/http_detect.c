@@ -1,8 +1,11 @@
-/* HTTP recognition by the first bytes: a known method followed by a space, or
- * "HTTP/" (status line). Cheap enough to run on the first payload of every flow. */
+/* HTTP recognition by the first bytes: a known method followed by a space, any other
+ * method-like token in a whole "METHOD target HTTP/1.x" line, or "HTTP/" (status line).
+ * Cheap enough to run on the first payload of every flow. */
 #include "sensor/http_detect.h"
 
 #include <string.h>
+
+#include "common/record.h"   /* SF_METHOD_MAX */
 
 static const char *const methods[] = {
     "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
@@ -31,6 +34,56 @@ static int method_at(const uint8_t *p, size_t len)
     return 0;
 }
 
+/* Length of a method-like token (A-Z first, then A-Z 0-9 _ -, up to SF_METHOD_MAX)
+ * followed by a space, or 0. */
+static size_t token_method_at(const uint8_t *p, size_t len)
+{
+    if (p[0] < 'A' || p[0] > 'Z')
+        return 0;
+    for (size_t i = 1; i < len && i <= SF_METHOD_MAX; i++) {
+        uint8_t c = p[i];
+        if (c == ' ')
+            return i;
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return 0;
+    }
+    return 0;
+}
+
+/* The line starting at p, up to its end or len (without CR LF). */
+static size_t line_len(const uint8_t *p, size_t len)
+{
+    const uint8_t *eol = memchr(p, '\n', len);
+    size_t n = eol ? (size_t)(eol - p) : len;
+    return n && p[n - 1] == '\r' ? n - 1 : n;
+}
+
+/* Does the line starting at p carry " HTTP/1." (an HTTP/1 request line)? */
+static int line_has_http1(const uint8_t *p, size_t len)
+{
+    size_t n = line_len(p, len);
+    return n >= 10 && memmem(p, n, " HTTP/1.", 8) != NULL;
+}
+
+static int unknown_method_request_at(const uint8_t *p, size_t len)
+{
+    return token_method_at(p, len) && line_has_http1(p, len);
+}
+
+sf_http_other sf_http_other_protocol(const uint8_t *p, size_t len)
+{
+    static const char preface[] = "PRI * HTTP/2.0\r\n";
+    size_t n = len < sizeof preface - 1 ? len : sizeof preface - 1;
+    if (n >= 4 && memcmp(p, preface, n) == 0)
+        return SF_OTHER_HTTP2;
+    if (len >= 8 && memcmp(p, "SIP/2.0 ", 8) == 0)
+        return SF_OTHER_SIP;
+    size_t line = line_len(p, len);
+    if (token_method_at(p, len) && line >= 8 && memcmp(p + line - 8, " SIP/2.0", 8) == 0)
+        return SF_OTHER_SIP;
+    return SF_OTHER_NONE;
+}
+
 static int status_at(const uint8_t *p, size_t len)
 {
     static const char v[] = "HTTP/";
@@ -44,7 +97,7 @@ sf_http_kind sf_http_detect(const uint8_t *p, size_t len)
 {
     if (len == 0)
         return SF_HTTP_NOT;
-    if (method_at(p, len))
+    if (method_at(p, len) || unknown_method_request_at(p, len))
         return SF_HTTP_REQUEST;
     if (status_at(p, len))
         return SF_HTTP_RESPONSE;
@@ -62,6 +115,8 @@ static int line_has_version(const uint8_t *p, size_t len)
 static sf_http_kind kind_at(const uint8_t *p, size_t len, sf_http_kind want, int strict)
 {
     if ((want & SF_HTTP_REQUEST) && method_at(p, len) == 1 && (!strict || line_has_version(p, len)))
+        return SF_HTTP_REQUEST;
+    if ((want & SF_HTTP_REQUEST) && unknown_method_request_at(p, len))
         return SF_HTTP_REQUEST;
     if ((want & SF_HTTP_RESPONSE) && status_at(p, len) == 1 &&
         (!strict || (len >= 9 && p[5] == '1' && p[6] == '.')))

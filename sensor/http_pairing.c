@@ -143,6 +143,13 @@ void sf_txn_finish(sf_http_conn *c, sf_txn *t)
     sf_txn_free(c->eng, t);
 }
 
+void sf_txn_discard(sf_http_conn *c, sf_txn *t)
+{
+    unlink_txn(c, t);
+    forget_txn(c, t);
+    sf_txn_free(c->eng, t);
+}
+
 void sf_txn_emit_orphan(sf_http_conn *c, sf_txn *t)
 {
     t->flags |= SF_FLAG_NO_REQUEST;

@@ -9,6 +9,7 @@
  * request or status line. */
 #include "sensor/http_conn.h"
 #include "sensor/http_detect.h"
+#include "sensor/http_request_line.h"
 #include "sensor/flow_table.h"
 #include "sensor/sensor_engine.h"
 
@@ -21,7 +22,7 @@
 static const uint32_t field_cap[SF_FIELD_COUNT] = {
     [SF_FIELD_URL] = SF_ENDPOINT_MAX + SF_QUERY_MAX, [SF_FIELD_HOST] = SF_HOST_MAX,
     [SF_FIELD_USER_AGENT] = SF_USER_AGENT_MAX, [SF_FIELD_CONTENT_TYPE] = SF_SHORT_TEXT_MAX,
-    [SF_FIELD_XFF] = SF_XFF_MAX,
+    [SF_FIELD_XFF] = SF_XFF_MAX, [SF_FIELD_METHOD] = SF_METHOD_MAX,
 };
 
 static sf_http_side *side_of(llhttp_t *p) { return (sf_http_side *)p->data; }
@@ -57,8 +58,11 @@ static void field_append(sf_http_side *s, int f, const char *at, size_t len)
 {
     if (s->field_len[f] && s->last_field != f)
         return;
-    if (len > field_cap[f] - s->field_len[f])
+    if (len > field_cap[f] - s->field_len[f]) {
         len = field_cap[f] - s->field_len[f];
+        if (f == SF_FIELD_URL)
+            s->flags |= SF_FLAG_URL_TRUNCATED;
+    }
     if (!len)
         return;
     if (s->arena_len + len > s->arena_cap) {
@@ -97,6 +101,8 @@ static int header_budget(sf_http_side *s, size_t len)
 static int on_url(llhttp_t *p, const char *at, size_t len)
 {
     sf_http_side *s = side_of(p);
+    if (s->replay)
+        return 0;                /* the stand-in's "/": the real target is kept instead */
     if (header_budget(s, len))
         field_append(s, SF_FIELD_URL, at, len);
     return 0;
@@ -157,10 +163,12 @@ static int on_message_begin(llhttp_t *p)
     s->in_message = true;
     s->completed = s->interim = s->known_body = s->method_known = false;
     s->status = 0;
-    s->msg_first_us = s->ts_us;
     s->body_bytes = 0;
     s->flags = 0;
     fields_reset(s);
+    if (s->replay)
+        return 0;                /* the same request, read again: same transaction */
+    s->msg_first_us = s->ts_us;
     c->seen_http = true;
     if (s->is_request) {
         eng_of(s)->stats.http_requests++;
@@ -178,10 +186,31 @@ static void keep_request_fields(sf_http_side *s, sf_txn *t)
     for (int f = 0; f < SF_FIELD_COUNT; f++)
         if (s->field_len[f])
             sf_txn_set_field(eng_of(s), t, &t->field[f], s->arena + s->field_off[f], s->field_len[f]);
-    t->method = s->parser.method;
+    t->method = s->parser.method;   /* the stand-in's for a method llhttp does not know */
     t->http_major = s->parser.http_major;
     t->http_minor = s->parser.http_minor;
     t->have_request = true;
+}
+
+static void parser_reset(sf_http_side *s);
+static void enter_resync(sf_http_side *s);
+static void start_parsing(sf_http_side *s);
+
+/* The answer to a CONNECT refused the tunnel: the client side parses again (from the
+ * next request line found if bytes went by unparsed meanwhile). */
+static void end_connect_wait(sf_http_conn *c)
+{
+    for (int i = 0; i < 2; i++) {
+        sf_http_side *s = &c->side[i];
+        if (s->mode != SF_HTTP_MODE_CONNECT_WAIT)
+            continue;
+        parser_reset(s);
+        if (s->skipped_in_wait)
+            enter_resync(s);
+        else
+            start_parsing(s);
+        s->skipped_in_wait = false;
+    }
 }
 
 /* Returns llhttp's "skip body" codes: 1 = no body (HEAD), 2 = no body and the
@@ -206,6 +235,8 @@ static int response_headers(sf_http_side *s)
             t->http_minor = s->parser.http_minor;
         }
     }
+    if (t && t->method == HTTP_CONNECT && !(status >= 200 && status < 300))
+        end_connect_wait(s->conn);   /* refused: the client goes on speaking HTTP */
     if (status == 101 || (t && t->method == HTTP_CONNECT && status >= 200 && status < 300)) {
         s->upgrade = true;
         if (t)
@@ -412,12 +443,57 @@ static void enter_tunnel(sf_http_conn *c)
     }
 }
 
+/* llhttp rejected the request line of the message being read (unknown method, or a
+ * target it does not take as a URL). If the whole line is in p (which starts at stream
+ * offset base) and is a request line servers accept, llhttp reads a stand-in line with
+ * the same method semantics, the real method and target are kept, and the bytes of p
+ * used up to the line's end are returned; 0 otherwise. */
+static size_t replay_request_line(sf_http_side *s, const uint8_t *p, size_t len, uint64_t base)
+{
+    if (s->msg_start_off < base || s->msg_start_off - base >= len)
+        return 0;                /* the line began in earlier bytes, no longer here */
+    size_t off = (size_t)(s->msg_start_off - base);
+    sf_request_line rl;
+    char line[64];
+    size_t n;
+    if (!sf_request_line_read(p + off, len - off, &rl) || !(n = sf_request_line_stand_in(&rl, line, sizeof line)))
+        return 0;
+    bool same_message = s->in_message && s->txn;
+    parser_reset(s);
+    s->replay = same_message;
+    llhttp_errno_t e = llhttp_execute(&s->parser, line, n);
+    s->replay = false;
+    if (e != HPE_OK)
+        return 0;
+    if (header_budget(s, rl.target_len))
+        field_append(s, SF_FIELD_URL, (const char *)rl.target, rl.target_len);
+    if (rl.llhttp_method < 0)
+        field_append(s, SF_FIELD_METHOD, (const char *)rl.method, rl.method_len);
+    return off + rl.end;
+}
+
+/* The HTTP/2 preface on a connection we were reading as HTTP/1 (an h2c upgrade whose
+ * 101 we did not see): it is not a request; the connection is left alone from here. */
+static void http2_preface(sf_http_side *s)
+{
+    sf_http_conn *c = s->conn;
+    if (s->txn) {
+        sf_txn_discard(c, s->txn);
+        eng_of(s)->stats.http_requests--;
+    }
+    s->txn = NULL;
+    s->in_message = false;
+    eng_of(s)->stats.flows_http2++;
+    c->flow->ignored = true;
+}
+
 /* Feeds bytes to the parser, handling the pauses we asked for. Returns how many bytes
  * it used: all of them, or fewer after a parse error (the mode is then RESYNC and the
  * caller goes on from there: a loop, not recursion, whatever the input). */
 static size_t parse(sf_http_side *s, const uint8_t *p, size_t len)
 {
     size_t total = 0;
+    const uint64_t base = s->stream_off;
     while (total < len && s->mode == SF_HTTP_MODE_PARSE) {
         const char *start = (const char *)p + total;
         size_t left = len - total;
@@ -431,14 +507,32 @@ static size_t parse(sf_http_side *s, const uint8_t *p, size_t len)
         s->stream_off += used;
         total += used;
         if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) {
+            /* Decided as the message ends, not when the next bytes come: bytes sent
+             * early into a tunnel must not be read as HTTP. */
+            bool ended = s->completed || e == HPE_PAUSED_UPGRADE;
+            bool tunnel = ended && !s->is_request && s->upgrade;
+            bool connect = ended && s->is_request && s->parser.method == HTTP_CONNECT;
             if (s->completed)
                 finish_message(s, s->stream_off);
-            if (e == HPE_PAUSED)
+            if (tunnel)
+                enter_tunnel(s->conn);                       /* 101, or 2xx to CONNECT */
+            else if (connect)
+                s->mode = SF_HTTP_MODE_CONNECT_WAIT;         /* its answer decides */
+            else if (e == HPE_PAUSED)
                 llhttp_resume(&s->parser);
-            else if (!s->is_request && s->upgrade)
-                enter_tunnel(s->conn);
             else
-                llhttp_resume_after_upgrade(&s->parser);   /* request side: wait and see */
+                llhttp_resume_after_upgrade(&s->parser);    /* Upgrade asked: wait and see */
+            continue;
+        }
+        if (e == HPE_PAUSED_H2_UPGRADE) {
+            http2_preface(s);
+            return len;
+        }
+        size_t line_end;
+        if (s->is_request && (e == HPE_INVALID_METHOD || e == HPE_INVALID_URL) &&
+            (line_end = replay_request_line(s, p, len, base)) > 0) {
+            s->stream_off = base + line_end;
+            total = line_end;
             continue;
         }
         abort_message(s, SF_FLAG_PARSE_ERROR);
@@ -449,8 +543,9 @@ static size_t parse(sf_http_side *s, const uint8_t *p, size_t len)
             s->stream_off++;
         }
     }
-    if (s->mode == SF_HTTP_MODE_TUNNEL) {     /* the rest is another protocol */
-        s->stream_off += len - total;
+    if (s->mode == SF_HTTP_MODE_TUNNEL || s->mode == SF_HTTP_MODE_CONNECT_WAIT) {
+        s->skipped_in_wait |= s->mode == SF_HTTP_MODE_CONNECT_WAIT && len > total;
+        s->stream_off += len - total;         /* the rest is another protocol */
         return len;
     }
     return total;
@@ -494,6 +589,15 @@ static void start_parsing(sf_http_side *s)
 static void detect(sf_http_conn *c, sf_http_side *s, const uint8_t *p, size_t len)
 {
     sf_flow *f = c->flow;
+    sf_http_other other = sf_http_other_protocol(p, len);
+    if (other) {                 /* HTTP/2 with prior knowledge, SIP: not ours */
+        if (other == SF_OTHER_HTTP2)
+            c->eng->stats.flows_http2++;
+        else
+            c->eng->stats.flows_sip++;
+        f->ignored = true;
+        return;
+    }
     sf_http_kind k = sf_http_detect(p, len);
     int other_parsing = c->side[!s->index].mode == SF_HTTP_MODE_PARSE;
     if (k && (f->client == SF_SIDE_UNKNOWN || !other_parsing)) {
@@ -545,6 +649,7 @@ void sf_http_data(sf_http_conn *c, int side, const uint8_t *p, size_t len, int64
         case SF_HTTP_MODE_DETECT: detect(c, s, p, len); used = 0; break;
         case SF_HTTP_MODE_PARSE: used = parse(s, p, len); break;
         case SF_HTTP_MODE_RESYNC: used = resync(c, s, p, len); break;
+        case SF_HTTP_MODE_CONNECT_WAIT: s->skipped_in_wait = true; /* fall through */
         default: s->stream_off += len; used = len; break;   /* tunnel: not HTTP any more */
         }
         p += used;
@@ -556,8 +661,11 @@ void sf_http_gap(sf_http_conn *c, int side, uint32_t len, int64_t ts_us)
 {
     static const uint8_t zeros[16384];
     sf_http_side *s = &c->side[side];
-    if (s->mode == SF_HTTP_MODE_TUNNEL)
+    if (s->mode == SF_HTTP_MODE_TUNNEL || s->mode == SF_HTTP_MODE_CONNECT_WAIT) {
+        s->skipped_in_wait |= s->mode == SF_HTTP_MODE_CONNECT_WAIT;
+        s->stream_off += len;
         return;
+    }
     if (s->mode == SF_HTTP_MODE_PARSE && s->in_message && s->known_body &&
         len <= s->parser.content_length) {
         /* Inside a body of known length: keep the parser in step with zeros. A message

@@ -305,3 +305,5 @@ int sf_pcap_next(sf_pcap_file *f, sf_pcap_packet *pkt, char *err, size_t err_siz
 {
     return f->ng ? next_pcapng(f, pkt, err, err_size) : next_pcap(f, pkt, err, err_size);
 }
+
+int sf_pcap_swapped(const sf_pcap_file *f) { return f->swap; }

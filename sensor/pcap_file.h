@@ -26,5 +26,8 @@ sf_pcap_file *sf_pcap_open_stream(FILE *in, int own, char *err, size_t err_size)
 /* 1 = a packet, 0 = end of file, -1 = corrupt or truncated (err says why). */
 int sf_pcap_next(sf_pcap_file *f, sf_pcap_packet *pkt, char *err, size_t err_size);
 void sf_pcap_close(sf_pcap_file *f);
+/* 1 if the file (or the current pcapng section) is in the other byte order than ours:
+ * link headers in host order (BSD loopback) are then in that order. */
+int sf_pcap_swapped(const sf_pcap_file *f);
 
 #endif

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define SWEEP_INTERVAL_US 1000000
+/* How long an ended connection is remembered (Linux keeps TIME-WAIT 60 s; the
+ * retransmissions it is there for come within seconds). */
+#define TIME_WAIT_US (30 * 1000000LL)
 
 void sf_engine_limits_default(sf_engine_limits *lim)
 {
@@ -126,7 +129,9 @@ static sf_tcp_sink make_sink(sf_engine *e, flow_ctx *fc)
 
 /* --- connection life cycle --- */
 
-static void close_flow(sf_engine *e, sf_flow *f)
+/* Ends what a connection holds: buffered bytes, HTTP state (pending requests are
+ * reported), the stream dump. The flow struct stays. */
+static void end_contents(sf_engine *e, sf_flow *f)
 {
     flow_ctx fc = {e, f};
     sf_tcp_sink sink = make_sink(e, &fc);
@@ -137,11 +142,48 @@ static void close_flow(sf_engine *e, sf_flow *f)
         sf_tcp_release(&f->tcp[i], &sink);
     if (f->http)
         sf_http_conn_close(f->http);
+    f->http = NULL;
     if (e->dump)
         sf_stream_dump_close(e->dump, f);
+}
+
+static void close_flow(sf_engine *e, sf_flow *f)
+{
+    if (!f->time_wait) {
+        end_contents(e, f);
+        e->stats.flows_active--;
+    }
     sf_engine_credit(e, sizeof *f);
-    e->stats.flows_active--;
     sf_flow_remove(&e->flows, f);
+}
+
+/* Both FINs or a reset: the connection ends now, but its entry stays for a while so a
+ * retransmission after the end is known for what it is. */
+static void enter_time_wait(sf_engine *e, sf_flow *f, int64_t now_us)
+{
+    end_contents(e, f);
+    e->stats.flows_active--;
+    sf_flow_time_wait(&e->flows, f, now_us);
+}
+
+/* Under a budget: an ended connection goes first, then the least recently used. */
+static sf_flow *eviction_victim(sf_engine *e)
+{
+    return e->flows.tw_head ? e->flows.tw_head : e->flows.lru_tail;
+}
+
+/* A packet for an ended connection: a late copy of its own (ignored, counted), or the
+ * first packet of a new connection on the same port pair (returns 1). */
+static int new_connection_on_ended(const sf_flow *f, int side, const sf_packet *pkt)
+{
+    const sf_tcp_dir *d = &f->tcp[side];
+    if (pkt->tcp_flags & SF_TCP_SYN)
+        return !(d->syn_seen && d->isn == pkt->seq) && !(pkt->tcp_flags & SF_TCP_ACK);
+    if (!pkt->payload_len)
+        return 0;
+    /* Data: a copy of bytes the connection already carried lies before where it ended. */
+    int32_t past_end = (int32_t)(pkt->seq - d->next_seq);
+    return !d->have_seq || past_end > 0 || past_end < -(1 << 30);
 }
 
 /* A connection found not to be HTTP keeps only its table entry. */
@@ -160,9 +202,11 @@ static void drop_contents(sf_engine *e, sf_flow *f)
 
 static sf_flow *new_flow(sf_engine *e, const sf_packet *pkt)
 {
-    if (e->flows.count >= e->lim.max_flows && e->flows.lru_tail) {
-        e->stats.flows_evicted++;
-        close_flow(e, e->flows.lru_tail);
+    if (e->flows.count >= e->lim.max_flows && eviction_victim(e)) {
+        sf_flow *victim = eviction_victim(e);
+        if (!victim->time_wait)
+            e->stats.flows_evicted++;
+        close_flow(e, victim);
     }
     sf_flow *f = sf_flow_insert(&e->flows, pkt->family, pkt->src, pkt->sport, pkt->dst,
                                 pkt->dport, pkt->ts_us);
@@ -193,13 +237,33 @@ static sf_flow *new_flow(sf_engine *e, const sf_packet *pkt)
     return f;
 }
 
+/* The client's SYN captured after the server's SYN/ACK that answers it (capture
+ * timestamps can invert them): the same connection, not a new one. */
+static bool late_syn(const sf_flow *f, int side, const sf_packet *pkt)
+{
+    const sf_tcp_dir *peer = &f->tcp[!side];
+    return !f->tcp[side].syn_seen && peer->synack_seen && peer->synack_ack == pkt->seq + 1;
+}
+
 static void handle_tcp(sf_engine *e, const sf_packet *pkt)
 {
     int side = 0;
     sf_flow *f = sf_flow_lookup(&e->flows, pkt->family, pkt->src, pkt->sport, pkt->dst,
                                 pkt->dport, &side);
+    if (f && f->time_wait) {
+        if (!new_connection_on_ended(f, side, pkt)) {
+            e->stats.tcp_segments++;
+            if (pkt->payload_len) {
+                e->stats.tcp_retransmissions++;
+                e->stats.tcp_retransmitted_bytes += pkt->payload_len;
+            }
+            return;
+        }
+        close_flow(e, f);
+        f = NULL;
+    }
     if (f && (pkt->tcp_flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN &&
-        !(f->tcp[side].syn_seen && f->tcp[side].isn == pkt->seq)) {
+        !(f->tcp[side].syn_seen && f->tcp[side].isn == pkt->seq) && !late_syn(f, side, pkt)) {
         close_flow(e, f);        /* the port pair is reused by a new connection */
         f = NULL;
     }
@@ -229,7 +293,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
     if (pkt->tcp_flags & SF_TCP_RST)
         f->closing = true;
     if (f->closing || (f->tcp[0].closed && f->tcp[1].closed))
-        close_flow(e, f);
+        enter_time_wait(e, f, pkt->ts_us);
 }
 
 /* --- housekeeping --- */
@@ -237,6 +301,8 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
 static void sweep(sf_engine *e)
 {
     int64_t now = e->now_us;
+    while (e->flows.tw_head && e->flows.tw_head->last_us + TIME_WAIT_US < now)
+        close_flow(e, e->flows.tw_head);
     for (sf_flow *f = e->flows.lru_tail, *prev; f; f = prev) {
         prev = f->lru_prev;
         if (f->last_us + e->lim.idle_timeout_us < now) {
@@ -253,10 +319,13 @@ static void sweep(sf_engine *e)
 
 static void enforce_memory(sf_engine *e)
 {
-    while (e->memory > e->lim.memory_max && e->flows.lru_tail) {
-        e->stats.memory_evictions++;
-        e->stats.flows_evicted++;
-        close_flow(e, e->flows.lru_tail);
+    while (e->memory > e->lim.memory_max && eviction_victim(e)) {
+        sf_flow *victim = eviction_victim(e);
+        if (!victim->time_wait) {
+            e->stats.memory_evictions++;
+            e->stats.flows_evicted++;
+        }
+        close_flow(e, victim);
     }
 }
 
@@ -312,6 +381,8 @@ void sf_engine_flush(sf_engine *e)
 {
     while (e->flows.lru_tail)
         close_flow(e, e->flows.lru_tail);
+    while (e->flows.tw_head)
+        close_flow(e, e->flows.tw_head);
 }
 
 void sf_engine_destroy(sf_engine *e)

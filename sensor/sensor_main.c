@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "common/time_util.h"
 #include "sensor/capture.h"
+#include "sensor/capture_filter.h"
 #include "sensor/output_jsonl.h"
 #include "sensor/pcap_file.h"
 #include "sensor/privileges.h"
@@ -175,16 +176,7 @@ static char *capture_filter(const sensor *s)
 {
     if (s->opt.filter && *s->opt.filter)
         return strdup(s->opt.filter);
-    char *ports = sf_capture_ports_filter(s->opt.ports);
-    if (!ports)
-        return NULL;
-    /* Non-first IP fragments carry no ports: let them through for reassembly. */
-    size_t size = strlen(ports) + 128;
-    char *f = malloc(size);
-    if (f)
-        snprintf(f, size, "(%s) or (ip[6:2] & 0x3fff != 0) or (ip6 and ip6[6] == 44)", ports);
-    free(ports);
-    return f;
+    return sf_filter_default(s->opt.ports);
 }
 
 static int start_workers(sensor *s, int lossy)
@@ -212,53 +204,14 @@ static int run_live(sensor *s, const char *filter)
     return run_capture(s); /* finish() reads the final drop counts, then closes it */
 }
 
-/* A BPF program per link type, for filtering packets read from files. */
-typedef struct file_filter {
-    const char *expr;
-    int dlts[8];
-    struct bpf_program progs[8];
-    int n;
-} file_filter;
-
-static int file_filter_match(file_filter *ff, const sf_pcap_packet *p)
-{
-    if (!ff->expr)
-        return 1;
-    int i = 0;
-    while (i < ff->n && ff->dlts[i] != p->dlt)
-        i++;
-    if (i == ff->n) {
-        if (ff->n == 8)
-            return 1;
-        pcap_t *dead = pcap_open_dead(p->dlt == 101 ? DLT_RAW : p->dlt, 262144);
-        int rc = dead ? pcap_compile(dead, &ff->progs[i], ff->expr, 1, PCAP_NETMASK_UNKNOWN) : -1;
-        if (dead)
-            pcap_close(dead);
-        if (rc < 0)
-            memset(&ff->progs[i], 0, sizeof ff->progs[i]);   /* unfilterable link type: keep all */
-        ff->dlts[ff->n++] = p->dlt;
-    }
-    if (!ff->progs[i].bf_insns)
-        return 1;
-    struct pcap_pkthdr h = {.caplen = p->caplen, .len = p->wirelen};
-    return pcap_offline_filter(&ff->progs[i], &h, p->data) != 0;
-}
-
-static void file_filter_free(file_filter *ff)
-{
-    for (int i = 0; i < ff->n; i++)
-        if (ff->progs[i].bf_insns)
-            pcap_freecode(&ff->progs[i]);
-}
-
 /* Reads one capture file to its end; a corrupt or truncated file ends early (logged). */
-static int run_file(sensor *s, sf_pcap_file *pf, const char *name, file_filter *ff)
+static int run_file(sensor *s, sf_pcap_file *pf, const char *name, sf_file_filter *ff)
 {
     sf_pcap_packet p;
     char err[256];
     int n, count = 0;
     while (!stop_requested && (n = sf_pcap_next(pf, &p, err, sizeof err)) == 1) {
-        if (file_filter_match(ff, &p))
+        if (sf_file_filter_match(ff, p.dlt, p.data, p.caplen, p.wirelen))
             sf_workers_packet(s->workers, p.dlt, p.ts_us, p.data, p.caplen, p.wirelen);
         if (++count % 4096 == 0)
             periodic(s, sf_now_us());
@@ -273,7 +226,7 @@ static int run_file(sensor *s, sf_pcap_file *pf, const char *name, file_filter *
 static int run_files(sensor *s, const char *filter)
 {
     int rc = 0;
-    file_filter ff = {.expr = filter};
+    sf_file_filter ff = {.expr = filter};
     for (int i = 0; i < s->opt.nfiles && !stop_requested; i++) {
         char err[512];
         sf_pcap_file *pf = sf_pcap_open(s->opt.files[i], err, sizeof err);
@@ -287,11 +240,12 @@ static int run_files(sensor *s, const char *filter)
             rc = -1;
             break;
         }
+        sf_file_filter_reset(&ff, sf_pcap_swapped(pf));
         if (run_file(s, pf, s->opt.files[i], &ff) < 0)
             rc = -1;
         sf_pcap_close(pf);
     }
-    file_filter_free(&ff);
+    sf_file_filter_free(&ff);
     return rc;
 }
 

@@ -18,7 +18,7 @@
     X(http_requests) X(http_responses) X(http_interim_responses) X(transactions) \
     X(unmatched_requests) X(unmatched_responses) X(interrupted) X(body_gaps) \
     X(parse_errors) X(headers_truncated) X(pending_overflow) X(upgrades) \
-    X(records_dropped) X(memory_evictions)
+    X(records_dropped) X(memory_evictions) X(flows_http2) X(flows_sip)
 
 typedef struct sf_sensor_stats {
 #define SF_STATS_DECLARE(name) uint64_t name;

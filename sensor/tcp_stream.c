@@ -197,6 +197,10 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
         }
         if (!d->syn_seen)
             d->isn = seq;
+        if ((flags & SF_TCP_ACK) && !d->synack_seen) {
+            d->synack_seen = true;
+            d->synack_ack = ack;
+        }
         d->syn_seen = true;
         seq++;
     } else if (!d->have_seq) {

@@ -170,6 +170,8 @@ static void set_url(const sf_txn *t, const sf_record_options *opt, sf_record *re
         elen = put(text->endpoint, sizeof text->endpoint, elen, text->query, qlen);
     }
     text->endpoint[elen] = '\0';
+    if (path_len + (q ? 1 + qlen : 0) > SF_ENDPOINT_MAX)
+        rec->flags |= SF_FLAG_URL_TRUNCATED;   /* cut at the endpoint limit */
     rec->endpoint = text->endpoint;
     if (!q && path_len <= SF_ENDPOINT_MAX) {
         rec->path = url;           /* the whole URL is the path: no copy */
@@ -214,7 +216,9 @@ int sf_txn_to_record(const sf_txn *t, const sf_flow *f, const sf_record_options 
     sf_flow_addr_text(f, !client, text->saddr, sizeof text->saddr);
     client_address(opt, text->caddr, t->field[SF_FIELD_XFF], text->ipaddr, sizeof text->ipaddr);
     if (t->have_request)
-        copy_text(rec->method, sizeof rec->method, llhttp_method_name((llhttp_method_t)t->method));
+        copy_text(rec->method, sizeof rec->method,
+                  t->field[SF_FIELD_METHOD] ? t->field[SF_FIELD_METHOD]
+                                            : llhttp_method_name((llhttp_method_t)t->method));
     rec->status_code = t->status;
     rec->request_size_bytes = t->have_request ? (int64_t)t->req_bytes : SF_ABSENT;
     rec->response_size_bytes = t->resp_last_us ? (int64_t)t->resp_bytes : SF_ABSENT;

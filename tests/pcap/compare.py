@@ -12,8 +12,9 @@ matched requests that both tools answered with a response; pair_diff: matched re
 one tool paired and the other did not; status_diff: paired in both but different
 status; lat_diff: |our (response end - request end) - tshark http.time| > 1 ms, on
 complete responses; lat_max_ms: the largest such difference. lat_diff_cut: the same on
-responses we flag `interrupted`: ours end at their last byte seen, tshark's at the frame
-that closed the connection (the FIN), so these may differ by the wait for the close.
+responses cut short, flagged `interrupted` or `parse_error`: ours end at the last byte
+seen (or read before the error), tshark's at the frame that closed the connection (it
+reads such a message to the close), so these may differ by the wait for the close.
 
 usage: compare.py EXPECTED_DIR OUR_DIR NAME...   (NAME.tsv in EXPECTED_DIR, NAME.jsonl in OUR_DIR)
 """
@@ -120,7 +121,7 @@ def compare(expected, ours):
                 if tr[1] is not None and "securaflow.response_end_us" in r and "securaflow.request_end_us" in r:
                     ours_t = (r["securaflow.response_end_us"] - r["securaflow.request_end_us"]) / 1e6
                     d = abs(ours_t - tr[1]) * 1000
-                    if "interrupted" in r.get("securaflow.flags", []):
+                    if {"interrupted", "parse_error"} & set(r.get("securaflow.flags", [])):
                         lat_diff_cut += d > 1.0
                         continue
                     lat_max = max(lat_max, d)

@@ -8,10 +8,17 @@
 # SUMMARY.tsv: file, tshark requests, tshark responses. The bench capture only gets
 # its counts (its transactions are copies of the others).
 # Usage: tests/pcap/gen-expected.sh   (from anywhere; needs tshark and python3)
+#        tests/pcap/gen-expected.sh CAPTURE_DIR OUT_DIR   the same for the captures in
+#        CAPTURE_DIR (named DIRNAME__FILE), e.g. those of make_fidelity.py
 set -euo pipefail
+dirs=()
+if [ $# -ge 2 ]; then
+  dirs=("$(cd "$1" && pwd)"); data=$(dirname "${dirs[0]}"); out=$(mkdir -p "$2" && cd "$2" && pwd)
+fi
 cd "$(dirname "$0")/../.."
-data=../shared/data
-out=tests/pcap/expected
+if [ ${#dirs[@]} = 0 ]; then
+  data=../shared/data; out=tests/pcap/expected; dirs=("$data/pcap" "$data/bench")
+fi
 command -v tshark >/dev/null || { echo "gen-expected: tshark not found" >&2; exit 1; }
 rm -f "$out"/*.tsv
 mkdir -p "$out"
@@ -26,7 +33,7 @@ fields() { # filter field...
 }
 
 addr='ip.src ipv6.src tcp.srcport ip.dst ipv6.dst tcp.dstport'
-find "$data/pcap" "$data/bench" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | sort |
+find "${dirs[@]}" -type f \( -name '*.pcap' -o -name '*.pcapng' \) | sort |
 while read -r file; do
   rel=${file#"$data"/}
   name=${rel//\//__}
