@@ -1,5 +1,11 @@
 /* The anomaly list and the operator's actions on one anomaly (api.md).
  *
+ * An anomaly is an incident (detect_incidents.h): one row per attack or symptom, with
+ * `count` (records it covers), `first_seen` and `last_seen` (traffic time) and `subject`
+ * (the client, route or sensor it is about), added to the reference's shape; its
+ * traffic_log is the record that opened it (id null for an incident without one, such as
+ * a route gone quiet).
+ *
  * The list is one query over the anomalies table, which carries the traffic fields it
  * shows (no join, no query per anomaly), newest detection first (index anomalies_recent),
  * filtered by resolved, type, endpoint (route template or exact endpoint) and a
@@ -23,7 +29,9 @@
     "id, (extract(epoch FROM detected_at) * 1000000)::bigint, anomaly_score, anomaly_type," \
     " features::text, is_resolved, severity, reasons::text, label, detector, model_version," \
     " traffic_id, endpoint, method, status_code, response_time_ms,"                        \
-    " (extract(epoch FROM traffic_ts) * 1000000)::bigint"
+    " (extract(epoch FROM coalesce(traffic_ts, first_seen)) * 1000000)::bigint, count,"    \
+    " (extract(epoch FROM first_seen) * 1000000)::bigint,"                                 \
+    " (extract(epoch FROM last_seen) * 1000000)::bigint, subject"
 
 typedef struct list_query {
     const char *params[7];         /* resolved, type, endpoint, start, end, limit, offset */
@@ -78,14 +86,16 @@ static json_t *anomaly_json(const PGresult *res, int row)
         "method", sf_db_value(res, row, 13), "status_code", int_or_null(sf_db_value(res, row, 14)),
         "response_time_ms", strtod(PQgetvalue(res, row, 15), NULL),
         "timestamp", time_json(PQgetvalue(res, row, 16)));
-    return json_pack("{s:o,s:o,s:f,s:s?,s:o,s:b,s:s?,s:o,s:o,s:s?,s:o,s:o}",
+    return json_pack("{s:o,s:o,s:f,s:s?,s:o,s:b,s:s?,s:o,s:o,s:s?,s:o,s:o,s:o,s:o,s:o,s:s?}",
         "id", int_or_null(sf_db_value(res, row, 0)), "detected_at", time_json(PQgetvalue(res, row, 1)),
         "anomaly_score", strtod(PQgetvalue(res, row, 2), NULL), "anomaly_type", sf_db_value(res, row, 3),
         "features", json_text_or_null(sf_db_value(res, row, 4)),
         "is_resolved", PQgetvalue(res, row, 5)[0] == 't', "severity", sf_db_value(res, row, 6),
         "reasons", json_text_or_null(sf_db_value(res, row, 7)),
         "label", label ? json_string(label) : json_null(), "detector", sf_db_value(res, row, 9),
-        "model_version", int_or_null(sf_db_value(res, row, 10)), "traffic_log", traffic);
+        "model_version", int_or_null(sf_db_value(res, row, 10)), "traffic_log", traffic,
+        "count", int_or_null(sf_db_value(res, row, 17)), "first_seen", time_json(PQgetvalue(res, row, 18)),
+        "last_seen", time_json(PQgetvalue(res, row, 19)), "subject", sf_db_value(res, row, 20));
 }
 
 #define LIST_FILTER                                                                      \

@@ -20,7 +20,6 @@
 #include "common/time_util.h"
 #include "model/metrics.h"
 
-#define RULE_SCORE 0.8 /* detectors.c: rule and behaviour hits score at least this */
 
 #define PERFORMANCE_COLUMNS                                                              \
     "id, model_version, evaluation_date, total_predictions, true_positives,"            \
@@ -204,12 +203,14 @@ static json_t *evaluate_run(PGconn *conn, void *ctx, int *status, char *err, siz
     return out;
 }
 
-/* The active model's version and threshold; without a model only rule hits score. */
+/* The active model's version, and the detectors' decision threshold: every record's
+ * anomaly_score is graded so that flagged records, and only they, score at least
+ * SF_DETECT_THRESHOLD (detect.h), whatever the model. */
 static void active_model(sf_detectors *d, int *version, double *threshold)
 {
     pthread_rwlock_rdlock(&d->model_lock);
     *version = d->model ? d->model_version : 0;
-    *threshold = d->model ? d->model->threshold : RULE_SCORE;
+    *threshold = SF_DETECT_THRESHOLD;
     pthread_rwlock_unlock(&d->model_lock);
 }
 

@@ -42,7 +42,7 @@ static const char *const document[] = {
     QUERY("limit", "{'type':'integer','minimum':1,'maximum':10000,'default':1000}", "page size (rows)") ","
     QUERY("offset", "{'type':'integer','minimum':0,'default':0}", "rows to skip") "],"
     "'responses':{" JSON_OK("MetricsList") "," R("422", "Invalid") "," R("503", "Busy") "," READ_ERRORS "}}},",
-    "'/api/anomalies':{'get':{'summary':'Anomalies, newest detection first','parameters':["
+    "'/api/anomalies':{'get':{'summary':'Anomalies, newest detection first','description':'An anomaly is an incident: one per (pattern, client or route), updated while it lasts (count, first_seen, last_seen, strongest type and score) and closed after a quiet period (detect.incident_quiet); each record keeps its own verdict on its traffic row.','parameters':["
     QUERY("limit", "{'type':'integer','minimum':1,'maximum':1000,'default':50}", "page size") ","
     QUERY("offset", "{'type':'integer','minimum':0,'default':0}", "rows to skip") ","
     QUERY("resolved", "{'type':'boolean'}", "only resolved (true) or open (false) ones") ","
@@ -143,10 +143,16 @@ static const char *const document[] = {
     "'MetricsList':{'type':'object','properties':{'metrics':{'type':'array','items':{'$ref':'#/components/schemas/MetricsItem'}},"
     "'total':{'type':'integer','description':'rows in the whole window'},'limit':{'type':'integer'},'offset':{'type':'integer'}}},",
     "'Anomaly':{'type':'object','properties':{'id':{'type':'integer'},'detected_at':{'type':'string','format':'date-time'},"
-    "'anomaly_score':{'type':'number'},'anomaly_type':{'type':'string'},'features':{'type':['object','null']},'is_resolved':{'type':'boolean'},"
-    "'severity':{'enum':['low','medium','high','critical']},'reasons':{'type':'array','items':{'type':'string'}},"
+    "'anomaly_score':{'type':'number','description':'graded: 0.6 just past the detector threshold, towards 1 far past it'},"
+    "'anomaly_type':{'type':'string','description':'the strongest type the incident reached: sql_injection, xss, path_traversal, injection_attempt, brute_force, endpoint_scan, request_flood, error_rate_spike, server_error, latency_regression, response_time_spike, traffic_drop, sensor_silence, large_request, large_response, pattern_anomaly'},"
+    "'features':{'type':['object','null']},'is_resolved':{'type':'boolean','description':'set by an operator; an incident that goes on opens again'},"
+    "'severity':{'enum':['low','medium','high','critical']},'reasons':{'type':'array','items':{'type':'string'},'description':'what was seen, what is usual for the route or client, by how much it differs'},"
+    "'count':{'type':'integer','description':'records the incident covers (deliberate addition)'},"
+    "'first_seen':{'type':'string','format':'date-time','description':'traffic time of its first record (deliberate addition)'},"
+    "'last_seen':{'type':'string','format':'date-time','description':'traffic time of its latest record (deliberate addition)'},"
+    "'subject':{'type':['string','null'],'description':'what it is about: client ADDRESS, address ADDRESS, route METHOD TEMPLATE or sensor ID (deliberate addition)'},"
     "'label':{'enum':[null,'true_positive','false_positive']},'detector':{'type':'string'},'model_version':{'type':['integer','null']},"
-    "'traffic_log':{'type':'object','properties':{'id':{'type':'integer'},'endpoint':{'type':'string'},'method':{'type':'string'},"
+    "'traffic_log':{'type':'object','description':'the record that opened the incident (id null when none did: a route gone quiet, a silent sensor)','properties':{'id':{'type':['integer','null']},'endpoint':{'type':'string'},'method':{'type':'string'},"
     "'status_code':{'type':['integer','null']},'response_time_ms':{'type':'number'},'timestamp':{'type':'string','format':'date-time'}}}}},"
     "'AnomalyList':{'type':'object','properties':{'anomalies':{'type':'array','items':{'$ref':'#/components/schemas/Anomaly'}},"
     "'total':{'type':'integer'},'limit':{'type':'integer'},'offset':{'type':'integer'}}},",

@@ -14,13 +14,13 @@
 #include "collector/db_monitor.h"
 #include "collector/db_pool.h"
 #include "collector/db_writer.h"
-#include "collector/detectors.h"
+#include "collector/detect.h"
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_pipeline.h"
 #include "collector/ingest_tokens.h"
 #include "collector/live_stream.h"
 #include "collector/loop_mailbox.h"
-#include "collector/model_manager.h"
+#include "collector/detect_model.h"
 #include "collector/sensor_registry.h"
 
 typedef struct sf_app {

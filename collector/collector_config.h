@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collector/detect.h"
 #include "common/config.h"
 
 typedef struct sf_collector_config {
@@ -49,6 +50,7 @@ typedef struct sf_collector_config {
     int64_t max_connections_per_client;
     char *tls_cert;
     char *tls_key;
+    sf_detect_config detect;       /* [detect] thresholds (detect.h) */
 } sf_collector_config;
 
 extern const sf_config_schema sf_collector_schema;

@@ -170,7 +170,8 @@ static int start_auth(sf_app *app)
 static int start_workers(sf_app *app)
 {
     app->mailbox = sf_loop_mailbox_new(app->base);
-    if (sf_detectors_init(&app->detectors, (uint32_t)app->config.client_table_size))
+    app->config.detect.client_table_size = app->config.client_table_size;
+    if (sf_detectors_init(&app->detectors, &app->config.detect))
         return -1;
     app->tokens = sf_token_cache_new();
     if (start_auth(app))

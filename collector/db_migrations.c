@@ -112,6 +112,26 @@ static const struct migration migrations[] = {
      "  change_seq bigint NOT NULL DEFAULT nextval('users_change_seq'));"
      "CREATE UNIQUE INDEX users_email ON users (lower(email));"
      "CREATE INDEX users_change ON users (change_seq);"},
+    {4, "incidents: one anomaly per attack, with count and first and last seen",
+     /* An anomaly is an incident now (detect_incidents.h): found again while open, it is
+      * updated (count, last_seen, strongest type and score) instead of adding a row. Its key
+      * is family|subject|first seen; traffic_id is the record that opened it, NULL for an
+      * incident without one (a route gone quiet, a silent sensor). Each record keeps its
+      * own verdict on its traffic row, now with its type. Earlier rows become incidents of
+      * one record. */
+     "ALTER TABLE traffic_logs ADD COLUMN anomaly_type text;"
+     "ALTER TABLE anomalies ADD COLUMN incident_key text, ADD COLUMN subject text,"
+     "  ADD COLUMN count bigint NOT NULL DEFAULT 1, ADD COLUMN first_seen timestamptz,"
+     "  ADD COLUMN last_seen timestamptz, ADD COLUMN type_rank smallint NOT NULL DEFAULT 0,"
+     "  ALTER COLUMN traffic_id DROP NOT NULL, ALTER COLUMN traffic_ts DROP NOT NULL;"
+     "UPDATE anomalies SET incident_key = 'record|' || id, first_seen = traffic_ts,"
+     "  last_seen = traffic_ts;"
+     "ALTER TABLE anomalies ALTER COLUMN incident_key SET NOT NULL,"
+     "  ALTER COLUMN first_seen SET NOT NULL, ALTER COLUMN last_seen SET NOT NULL;"
+     "CREATE UNIQUE INDEX anomalies_incident ON anomalies (incident_key);"
+     /* ids came from traffic ids: new incidents take theirs from the sequence, past them */
+     "SELECT setval(pg_get_serial_sequence('anomalies', 'id'),"
+     "  greatest((SELECT max(id) FROM anomalies), 1));"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

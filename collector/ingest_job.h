@@ -27,11 +27,33 @@ typedef struct sf_ingest_item {
     const char *detector;
     json_t *reasons;           /* array of strings, anomalies only */
     json_t *features;          /* object, anomalies only */
+    bool incident_opened;      /* its finding opened a new incident (live stream) */
+    int subject_kind;          /* its incident's subject (detect_verdict.h sf_subject) */
     bool demo;
     int ground_truth;          /* -1 unknown, 0 normal, 1 anomaly (demo generation) */
     int64_t traffic_id;        /* assigned by the writer */
     size_t row_at;             /* where its traffic row starts in the job's rows */
 } sf_ingest_item;
+
+#define SF_INCIDENT_KEY_MAX 192
+#define SF_INCIDENT_SUBJECT_MAX 160
+
+/* What one job adds to one incident (detect_incidents.h): the writer merges a group's
+ * updates per key and upserts them into anomalies. */
+typedef struct sf_incident_update {
+    char key[SF_INCIDENT_KEY_MAX];         /* family|subject|first seen: one per incident */
+    char subject[SF_INCIDENT_SUBJECT_MAX]; /* "client 10.0.0.5", "route GET /login" */
+    const char *type, *severity, *detector; /* static strings */
+    int rank;                  /* the type's rank: an incident takes its strongest type */
+    double score;              /* highest in this update */
+    int64_t first_us, last_us, count;      /* traffic time, records */
+    const sf_ingest_item *first, *best;    /* records (traffic fields, reasons); NULL:
+                                              an incident without a record */
+    json_t *reasons, *features;            /* owned; incidents without a record only */
+    char route[SF_ROUTE_MAX];              /* incidents without a record only */
+    int model_version;
+    bool demo;
+} sf_incident_update;
 
 typedef struct sf_ingest_job sf_ingest_job;
 typedef void (*sf_ingest_done_fn)(sf_ingest_job *job);
@@ -49,6 +71,8 @@ struct sf_ingest_job {
     size_t count;
     json_t *rejected;          /* [{"index", "detail"}] */
     int anomalies;
+    sf_incident_update *incidents; /* what the job's findings add to incidents */
+    size_t n_incidents, incidents_cap;
     sf_copy_buffer rows;       /* the items' traffic rows (traffic_rows.h) */
     /* outcome */
     int status;                /* 200, or the error status */
@@ -67,5 +91,7 @@ struct sf_ingest_job {
 sf_ingest_job *sf_ingest_job_new(void);
 void sf_ingest_job_free(sf_ingest_job *job);
 void sf_ingest_item_clear(sf_ingest_item *item);
+/* A new, zeroed update at the end of job->incidents; NULL when out of memory. */
+sf_incident_update *sf_ingest_job_add_incident(sf_ingest_job *job);
 
 #endif

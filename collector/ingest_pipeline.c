@@ -35,7 +35,7 @@ static void process(sf_ingest_pipeline *p, sf_ingest_job *job)
     if (job->body) /* prepared jobs (demo data) come with their items already */
         sf_ingest_decode(job, p->cfg.max_inflated, p->cfg.max_age_us);
     if (job->status == 200 && job->count > 0) {
-        sf_detect_items(p->detectors, job->items, job->count);
+        sf_detect_job(p->detectors, job);
         for (size_t i = 0; i < job->count; i++)
             job->anomalies += job->items[i].is_anomaly;
         sf_traffic_rows_build(job); /* here, in parallel, not in the one writer thread */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "collector/db_writer.h"
-#include "collector/detectors.h"
+#include "collector/detect.h"
 #include "collector/ingest_job.h"
 #include "collector/loop_mailbox.h"
 

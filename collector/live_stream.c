@@ -176,7 +176,9 @@ json_t *sf_anomaly_item_json(const sf_ingest_item *it)
 {
     char detected[SF_RFC3339_LEN], ts[SF_RFC3339_LEN];
     const sf_record *rec = &it->rec;
-    return json_pack("{s:I,s:s,s:f,s:s,s:O,s:b,s:s,s:O,s:n,s:{s:I,s:s,s:s,s:i,s:f,s:s}}",
+    char first[SF_RFC3339_LEN];
+    sf_time_format(it->ts_us, first, sizeof first);
+    return json_pack("{s:I,s:s,s:f,s:s,s:O,s:b,s:s,s:O,s:n,s:{s:I,s:s,s:s,s:i,s:f,s:s},s:i,s:s,s:s}",
                      "id", (json_int_t)it->traffic_id, "detected_at",
                      sf_time_format(sf_now_us(), detected, sizeof detected), "anomaly_score",
                      it->score < 0 ? 0.0 : it->score, "anomaly_type", it->anomaly_type,
@@ -185,7 +187,8 @@ json_t *sf_anomaly_item_json(const sf_ingest_item *it)
                      "label", "traffic_log", "id", (json_int_t)it->traffic_id, "endpoint",
                      rec->endpoint, "method", rec->method, "status_code", rec->status_code,
                      "response_time_ms", rec->response_time_ms, "timestamp",
-                     sf_time_format(it->ts_us, ts, sizeof ts));
+                     sf_time_format(it->ts_us, ts, sizeof ts), "count", 1, "first_seen", first,
+                     "last_seen", first);
 }
 
 void sf_live_stream_note_job(sf_live_stream *s, const sf_ingest_job *job)
@@ -201,7 +204,7 @@ void sf_live_stream_note_job(sf_live_stream *s, const sf_ingest_job *job)
         c->anomalies += it->is_anomaly;
         c->sum_ms += it->rec.response_time_ms;
         sf_hist_add(&c->hist, it->rec.response_time_ms);
-        if (it->is_anomaly && s->subs)
+        if (it->is_anomaly && it->incident_opened && s->subs) /* each new incident once */
             publish(s, "anomaly", sf_anomaly_item_json(it));
     }
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector/detectors.h"
+#include "collector/detect.h"
 #include "collector/starter_traffic.h"
 #include "model/model.h"
 

@@ -3,7 +3,7 @@
 
 #include "collector/copy_binary.h"
 
-#define TRAFFIC_COLUMNS 30
+#define TRAFFIC_COLUMNS 31
 #define ID_OFFSET 6 /* in a row: field count (2 bytes), the id's length (4), the id */
 
 static void int8_or_null(sf_copy_buffer *b, int64_t v)
@@ -76,6 +76,7 @@ static void verdict_fields(sf_copy_buffer *b, const sf_ingest_item *it, const ch
     int4_or_null(b, it->model_version, 0);
     sf_copyb_bool(b, it->demo);
     bool_or_null(b, it->ground_truth);
+    sf_copyb_text(b, it->is_anomaly ? it->anomaly_type : NULL); /* the record's own verdict */
 }
 
 void sf_traffic_rows_build(sf_ingest_job *job)

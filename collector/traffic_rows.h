@@ -13,7 +13,8 @@
     "response_time_ms, request_size_bytes, response_size_bytes, ip_address, user_agent, "      \
     "client_port, server_ip, server_port, host, query, http_version, content_type, "           \
     "x_forwarded_for, ttfb_us, duration_us, req_body_bytes, resp_body_bytes, flags, "          \
-    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth) FROM STDIN "     \
+    "sensor_id, anomaly_score, is_anomaly, model_version, demo, ground_truth, anomaly_type) "  \
+    "FROM STDIN "                                                                               \
     "WITH (FORMAT binary)"
 
 /* Builds job->rows from its scored items (ids 0 until set). On allocation failure

@@ -28,6 +28,7 @@ static int exec_ok(PGconn *c, const char *sql, char *err, size_t err_size)
 void sf_traffic_store_reset(sf_traffic_store *st)
 {
     st->prepared = 0;
+    st->incidents_prepared = 0;
     st->nknown = 0;
 }
 
@@ -174,36 +175,149 @@ static int copy_traffic(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, ch
     return copy_finish(st, sent, err, err_size);
 }
 
-static void anomaly_row(sf_copy_buffer *b, const sf_ingest_item *it, int64_t detected_us)
+/* ---- incidents (detect_incidents.h): one anomaly row per incident, upserted ---- */
+
+static int by_incident_key(const void *a, const void *b)
 {
-    char *reasons = json_dumps(it->reasons ? it->reasons : json_array(), JSON_COMPACT);
-    char *features = json_dumps(it->features ? it->features : json_object(),
-                                JSON_COMPACT | JSON_REAL_PRECISION(6));
-    sf_copy_int(b, it->traffic_id); /* the anomaly's id: one anomaly per traffic row */
-    sf_copy_int(b, it->traffic_id);
-    sf_copy_time(b, it->ts_us);
-    sf_copy_time(b, detected_us);
-    sf_copy_double(b, it->score < 0 ? 0 : it->score);
-    sf_copy_text(b, it->anomaly_type);
-    sf_copy_text(b, it->severity);
-    sf_copy_text(b, it->detector);
-    sf_copy_text(b, reasons);
-    sf_copy_text(b, features);
-    sf_copy_int_or_null(b, it->model_version, 0);
-    sf_copy_text(b, it->rec.endpoint);
-    sf_copy_text(b, it->route);
-    sf_copy_text(b, it->rec.method);
-    sf_copy_int_or_null(b, it->rec.status_code, 0);
-    sf_copy_double(b, it->rec.response_time_ms);
-    sf_copy_bool(b, it->demo);
-    sf_copy_end_row(b);
-    free(reasons);
-    free(features);
+    return strcmp((*(sf_incident_update *const *)a)->key, (*(sf_incident_update *const *)b)->key);
 }
 
-#define ANOMALY_COPY "COPY anomalies (id, traffic_id, traffic_ts, detected_at, anomaly_score, " \
-    "anomaly_type, severity, detector, reasons, features, model_version, endpoint, route, "  \
-    "method, status_code, response_time_ms, demo) FROM STDIN"
+/* Folds update b into a (same incident, another job of the group). */
+static void merge_update(sf_incident_update *a, const sf_incident_update *b)
+{
+    if (b->rank > a->rank || (b->rank == a->rank && b->score > a->score)) {
+        a->type = b->type;
+        a->severity = b->severity;
+        a->detector = b->detector;
+        a->rank = b->rank;
+        a->best = b->best;
+        a->model_version = b->model_version;
+        if (!b->best && b->reasons) { /* an incident without a record: its own texts */
+            json_decref(a->reasons);
+            json_decref(a->features);
+            a->reasons = json_incref(b->reasons);
+            a->features = json_incref(b->features);
+        }
+    }
+    if (b->first_us < a->first_us) {
+        a->first_us = b->first_us;
+        if (b->first)
+            a->first = b->first;
+    }
+    a->last_us = b->last_us > a->last_us ? b->last_us : a->last_us;
+    a->score = b->score > a->score ? b->score : a->score;
+    a->count += b->count;
+}
+
+static void incident_row(sf_copy_buffer *b, const sf_incident_update *u, int64_t detected_us)
+{
+    const sf_ingest_item *first = u->first, *best = u->best ? u->best : u->first;
+    json_t *reasons = best ? best->reasons : u->reasons, *features = best ? best->features : u->features;
+    char *reasons_text = json_dumps(reasons ? reasons : json_array(), JSON_COMPACT);
+    char *features_text = json_dumps(features ? features : json_object(),
+                                     JSON_COMPACT | JSON_REAL_PRECISION(6));
+    sf_copy_text(b, u->key);
+    sf_copy_text(b, u->subject);
+    if (first) {
+        sf_copy_int(b, first->traffic_id);
+        sf_copy_time(b, first->ts_us);
+    } else {
+        sf_copy_text(b, NULL);
+        sf_copy_text(b, NULL);
+    }
+    sf_copy_time(b, detected_us);
+    sf_copy_double(b, u->score < 0 ? 0 : u->score);
+    sf_copy_text(b, u->type);
+    sf_copy_int(b, u->rank);
+    sf_copy_text(b, u->severity);
+    sf_copy_text(b, u->detector);
+    sf_copy_text(b, reasons_text);
+    sf_copy_text(b, features_text);
+    sf_copy_int_or_null(b, u->model_version, 0);
+    /* the traffic fields shown with it: the record that opened it, else the route */
+    const char *route = first ? first->route : u->route;
+    sf_copy_text(b, first ? first->rec.endpoint : route);
+    sf_copy_text(b, route);
+    sf_copy_text(b, first ? first->rec.method : "");
+    sf_copy_int_or_null(b, first ? first->rec.status_code : 0, 0);
+    sf_copy_double(b, first ? first->rec.response_time_ms : 0);
+    sf_copy_bool(b, u->demo);
+    sf_copy_int(b, u->count);
+    sf_copy_time(b, u->first_us);
+    sf_copy_time(b, u->last_us);
+    sf_copy_end_row(b);
+    free(reasons_text);
+    free(features_text);
+}
+
+#define INCIDENT_COLUMNS "incident_key, subject, traffic_id, traffic_ts, detected_at, "    \
+    "anomaly_score, anomaly_type, type_rank, severity, detector, reasons, features, "         \
+    "model_version, endpoint, route, method, status_code, response_time_ms, demo, count, "    \
+    "first_seen, last_seen"
+
+/* A known incident takes the new count and times; its type, score and texts change when
+ * the new finding ranks higher (a scan that turns into brute force), and a resolved one
+ * opens again when it goes on. */
+#define INCIDENT_UPSERT "INSERT INTO anomalies (" INCIDENT_COLUMNS ") SELECT " INCIDENT_COLUMNS \
+    " FROM incident_in ON CONFLICT (incident_key) DO UPDATE SET "                              \
+    "count = anomalies.count + EXCLUDED.count, "                                               \
+    "first_seen = least(anomalies.first_seen, EXCLUDED.first_seen), "                          \
+    "last_seen = greatest(anomalies.last_seen, EXCLUDED.last_seen), "                          \
+    "anomaly_score = greatest(anomalies.anomaly_score, EXCLUDED.anomaly_score), "              \
+    "anomaly_type = CASE WHEN EXCLUDED.type_rank > anomalies.type_rank THEN "                  \
+    "  EXCLUDED.anomaly_type ELSE anomalies.anomaly_type END, "                                \
+    "severity = CASE WHEN EXCLUDED.type_rank > anomalies.type_rank OR (EXCLUDED.type_rank = "  \
+    "  anomalies.type_rank AND EXCLUDED.anomaly_score > anomalies.anomaly_score) THEN "        \
+    "  EXCLUDED.severity ELSE anomalies.severity END, "                                        \
+    "reasons = CASE WHEN EXCLUDED.type_rank > anomalies.type_rank OR (EXCLUDED.type_rank = "   \
+    "  anomalies.type_rank AND EXCLUDED.anomaly_score > anomalies.anomaly_score) THEN "        \
+    "  EXCLUDED.reasons ELSE anomalies.reasons END, "                                          \
+    "features = CASE WHEN EXCLUDED.type_rank > anomalies.type_rank OR (EXCLUDED.type_rank = "  \
+    "  anomalies.type_rank AND EXCLUDED.anomaly_score > anomalies.anomaly_score) THEN "        \
+    "  EXCLUDED.features ELSE anomalies.features END, "                                        \
+    "detector = CASE WHEN EXCLUDED.type_rank > anomalies.type_rank THEN EXCLUDED.detector "    \
+    "  ELSE anomalies.detector END, "                                                          \
+    "type_rank = greatest(anomalies.type_rank, EXCLUDED.type_rank), "                          \
+    "is_resolved = false, resolved_at = NULL"
+
+static int write_incidents(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
+                           size_t err_size)
+{
+    size_t total = 0, m = 0;
+    for (size_t j = 0; j < n; j++)
+        total += jobs[j]->duplicate ? 0 : jobs[j]->n_incidents;
+    if (total == 0)
+        return 0;
+    sf_incident_update **all = malloc(total * sizeof *all);
+    if (!all) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    for (size_t j = 0; j < n; j++)
+        for (size_t k = 0; !jobs[j]->duplicate && k < jobs[j]->n_incidents; k++)
+            all[m++] = &jobs[j]->incidents[k];
+    qsort(all, m, sizeof *all, by_incident_key);
+    if (!st->incidents_prepared) {
+        if (exec_ok(st->conn, "CREATE TEMP TABLE IF NOT EXISTS incident_in AS SELECT "
+                              INCIDENT_COLUMNS " FROM anomalies LIMIT 0", err, err_size)) {
+            free(all);
+            return -1;
+        }
+        st->incidents_prepared = 1;
+    }
+    sf_copy_reset(&st->copy);
+    int64_t now = sf_now_us();
+    for (size_t i = 0, k; i < m; i = k) {
+        for (k = i + 1; k < m && strcmp(all[i]->key, all[k]->key) == 0; k++)
+            merge_update(all[i], all[k]);
+        incident_row(&st->copy, all[i], now);
+    }
+    free(all);
+    if (exec_ok(st->conn, "TRUNCATE incident_in", err, err_size) ||
+        copy_rows(st, "COPY incident_in (" INCIDENT_COLUMNS ") FROM STDIN", err, err_size))
+        return -1;
+    return exec_ok(st->conn, INCIDENT_UPSERT, err, err_size);
+}
 
 /* Items of the group that are stored (not in duplicate batches), for sorting. */
 typedef struct stored_item {
@@ -313,18 +427,8 @@ static int write_items(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, sto
                        size_t nstored, char *err, size_t err_size)
 {
     if (nstored == 0)
-        return 0;
-    if (copy_traffic(st, jobs, n, err, err_size))
-        return -1;
-    sf_copy_reset(&st->copy);
-    int64_t now = sf_now_us();
-    size_t anomalies = 0;
-    for (size_t s = 0; s < nstored; s++)
-        if (stored[s].item->is_anomaly) {
-            anomaly_row(&st->copy, stored[s].item, now);
-            anomalies++;
-        }
-    if (anomalies && copy_rows(st, ANOMALY_COPY, err, err_size))
+        return write_incidents(st, jobs, n, err, err_size); /* incidents without records */
+    if (copy_traffic(st, jobs, n, err, err_size) || write_incidents(st, jobs, n, err, err_size))
         return -1;
     return write_rollups(st, stored, nstored, err, err_size);
 }

@@ -19,6 +19,7 @@ typedef struct sf_traffic_store {
     int nknown;
     sf_copy_buffer copy;
     int prepared;                /* temp table made on this connection */
+    int incidents_prepared;      /* incident_in made on this connection */
 } sf_traffic_store;
 
 /* Writes jobs[0..n) in one transaction; sets job->duplicate etc. Returns 0, or -1 with

@@ -1,10 +1,13 @@
 /* Reasons for an anomaly (see reasons.h): pick the features whose contribution to the
  * row's isolation most exceeds their training baseline, and describe each against the
- * training percentiles. */
+ * training percentiles (1st..99th): above, below, or, for a value inside that range, as
+ * part of an unusual combination (never "rare": the value itself is usual). Features
+ * outside their range come first. */
 #include "model/reasons.h"
 #include "model/features_http.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +57,9 @@ void sf_reason_text(const sf_iforest *model, int f, float value, char *out, size
     else if (value < s->low)
         snprintf(out, out_size, "%s %s%s%s, below the usual (99%% of training >= %s%s%s)",
                  d.label, v, sp, d.unit, lo, sp, d.unit);
-    else
-        snprintf(out, out_size, "%s %s%s%s, a rare value (training range %s..%s%s%s)", d.label,
-                 v, sp, d.unit, lo, hi, sp, d.unit);
+    else /* inside the usual range: it is the combination that is unusual, not the value */
+        snprintf(out, out_size, "%s %s%s%s, within the usual range (%s..%s%s%s) but unusual "
+                 "together with the values above", d.label, v, sp, d.unit, lo, hi, sp, d.unit);
 }
 
 /* Inserts (f, excess) into the strongest-first list of at most max entries. */
@@ -91,6 +94,21 @@ size_t sf_if_reasons(const sf_iforest *model, const float *row, sf_reason *reaso
         double excess = contrib[f] - model->stats[f].baseline;
         if (excess > MIN_EXCESS)
             count = keep_strongest(reasons, count, max_reasons, (int)f, excess);
+    }
+    /* values outside their usual range first (stable): they say the most */
+    for (size_t i = 1; i < count; i++) {
+        sf_reason r = reasons[i];
+        float v = row[r.feature];
+        bool out = v > model->stats[r.feature].high || v < model->stats[r.feature].low;
+        size_t at = i;
+        while (out && at > 0) {
+            float w = row[reasons[at - 1].feature];
+            if (w > model->stats[reasons[at - 1].feature].high || w < model->stats[reasons[at - 1].feature].low)
+                break;
+            reasons[at] = reasons[at - 1];
+            at--;
+        }
+        reasons[at] = r;
     }
     for (size_t i = 0; i < count; i++)
         sf_reason_text(model, reasons[i].feature, row[reasons[i].feature], reasons[i].text,

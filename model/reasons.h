@@ -1,7 +1,9 @@
 /* Human-readable reasons for an anomaly: the features whose splits shortened the row's
  * path more than they do for typical training rows (iforest.h, sf_if_explain), each put
  * as a short sentence with the row's value and the usual training range, e.g.
- * "latency 8,400 ms, far above the usual (99% of training rows <= 120 ms)". */
+ * "latency 8,400 ms, above the usual (99% of training <= 120 ms)"; a value inside the
+ * training range is described as such ("within the usual range ... but unusual together
+ * with the values above"), never as rare. */
 #ifndef SF_MODEL_REASONS_H
 #define SF_MODEL_REASONS_H
 

@@ -156,20 +156,36 @@ check("endpoints: window", s == 200 and sum(e["requests"] for e in d["endpoints"
 check("endpoints: limit=0 -> 422", is_422_for(get("/api/endpoints", limit=0), "query", "limit"))
 check("endpoints: bad end_time -> 422", is_422_for(get("/api/endpoints", end_time="soon"), "query", "end_time"))
 
-# --- anomalies: 15 server errors at distinct times plus what the detectors found above ---
-base_anoms = ans["anomalies"]
+# --- anomalies are incidents: 15 server errors on one route over 14 minutes are one
+# anomaly with its count and first and last seen; 15 on 15 routes are 15 ---
+s, _, d = get("/api/anomalies", limit=1000)
+base_total = d["total"]
 errs = [record("/api/orders/%d" % i, now - datetime.timedelta(minutes=i), status=500, ms=80.0,
                ip="10.3.0.%d" % i) for i in range(15)]
 a2 = ingest(errs)
-check("server errors are anomalies", a2["anomalies"] == 15)
-expected_total = base_anoms + 15
+check("server errors are flagged records", a2["anomalies"] == 15)
+s, _, d = get("/api/anomalies", endpoint="/api/orders/{id}")
+one = d["anomalies"][0] if d["anomalies"] else {}
+check("one incident for the route, with count, first and last seen", s == 200 and d["total"] == 1
+      and one["count"] == 15 and one["anomaly_type"] == "server_error"
+      and parse_time(one["last_seen"]) - parse_time(one["first_seen"]) == datetime.timedelta(minutes=14)
+      and one["subject"] == "route GET /api/orders/{id}" and one["traffic_log"]["status_code"] == 500)
+check("its reasons say what was seen", any("status 500" in r for r in one["reasons"]))
+words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+         "juliet", "kilo", "lima", "mike", "november", "oscar"]
+errs = [record("/api/stock/%s" % w, now - datetime.timedelta(minutes=i), status=500, ms=80.0,
+               ip="10.3.1.%d" % i) for i, w in enumerate(words)]
+a2 = ingest(errs)
+check("server errors on 15 routes", a2["anomalies"] == 15)
+expected_total = base_total + 16
 s, _, d = get("/api/anomalies")
-check("anomalies: total counts every anomaly", s == 200 and d["total"] == expected_total)
+check("anomalies: total counts every incident", s == 200 and d["total"] == expected_total)
 check("anomalies: default limit 50", d["limit"] == 50 and d["offset"] == 0 and
       len(d["anomalies"]) == min(50, expected_total))
 item = d["anomalies"][0]
 check("anomalies: item shape", set(item) >= {"id", "detected_at", "anomaly_score", "anomaly_type",
-      "features", "is_resolved", "traffic_log", "severity", "reasons", "label"})
+      "features", "is_resolved", "traffic_log", "severity", "reasons", "label", "count",
+      "first_seen", "last_seen", "subject"})
 check("anomalies: severity and reasons", all(a["severity"] in ("low", "medium", "high", "critical")
       and isinstance(a["reasons"], list) and a["reasons"] for a in d["anomalies"]))
 check("anomalies: traffic_log shape", all(set(a["traffic_log"]) >= {"id", "endpoint", "method",
@@ -177,9 +193,11 @@ check("anomalies: traffic_log shape", all(set(a["traffic_log"]) >= {"id", "endpo
 check("anomalies: label null until set", all(a["label"] is None for a in d["anomalies"]))
 keys = [(a["detected_at"], a["id"]) for a in d["anomalies"]]
 check("anomalies: newest detection first", keys == sorted(keys, reverse=True))
-srv = [a for a in d["anomalies"] if a["traffic_log"]["endpoint"].startswith("/api/orders/")]
+srv = [a for a in d["anomalies"] if a["traffic_log"]["endpoint"].startswith("/api/stock/")]
 check("anomalies: traffic fields and server_error type (test_traffic 7)", len(srv) == 15 and all(
-    a["anomaly_type"] == "server_error" and a["traffic_log"]["status_code"] == 500 for a in srv))
+    a["anomaly_type"] == "server_error" and a["traffic_log"]["status_code"] == 500 and
+    a["count"] == 1 for a in srv))
+check("anomalies: scores are graded, not one constant", len({a["anomaly_score"] for a in d["anomalies"]}) > 1)
 
 # pagination (test_anomalies 2, 5)
 s, _, p1 = get("/api/anomalies", limit=10, offset=0)
@@ -208,15 +226,15 @@ s, _, d = get("/api/anomalies", resolved="false", limit=1000)
 check("anomalies: resolved=false (test_anomalies 3)", s == 200 and d["total"] == expected_total
       and all(not a["is_resolved"] for a in d["anomalies"]))
 s, _, d = get("/api/anomalies", type="server_error", limit=1000)
-check("anomalies: type filter", s == 200 and d["total"] >= 20 and
+check("anomalies: type filter", s == 200 and d["total"] >= 16 and
       all(a["anomaly_type"] == "server_error" for a in d["anomalies"]))
 s, _, d = get("/api/anomalies", endpoint="/api/orders/{id}", limit=1000)
-check("anomalies: endpoint filter by route template", s == 200 and d["total"] == 15)
-s, _, d = get("/api/anomalies", type="server_error", endpoint="/api/orders/{id}")
-s2, _, d2 = get("/api/anomalies", type="server_error|/api/orders/{id}")
-check("anomalies: filters never share a cached answer", d["total"] == 15 and d2["total"] == 0)
-s, _, d = get("/api/anomalies", endpoint="/api/orders/3")
-check("anomalies: endpoint filter by exact endpoint", s == 200 and d["total"] == 1)
+check("anomalies: endpoint filter by route template", s == 200 and d["total"] == 1)
+s, _, d = get("/api/anomalies", type="server_error", endpoint="/api/stock/kilo")
+s2, _, d2 = get("/api/anomalies", type="server_error|/api/stock/kilo")
+check("anomalies: filters never share a cached answer", d["total"] == 1 and d2["total"] == 0)
+s, _, d = get("/api/anomalies", endpoint="/api/orders/0")
+check("anomalies: endpoint filter by exact endpoint (the record that opened it)", s == 200 and d["total"] == 1)
 s, _, d = get("/api/anomalies", start_time=iso(now + datetime.timedelta(hours=1)))
 check("anomalies: detected_at window", s == 200 and d["total"] == 0 and d["anomalies"] == [])
 s, _, d = get("/api/anomalies", end_time=iso(utcnow()))

@@ -10,7 +10,6 @@
 #include <zlib.h>
 
 #include "collector/api_cache.h"
-#include "collector/client_context.h"
 #include "collector/copy_buffer.h"
 #include "collector/gzip_inflate.h"
 #include "collector/ingest_metrics.h"
@@ -83,36 +82,6 @@ static void test_histogram_pg_round_trip(void)
     CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "{1,2,3}"), -1);
     CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "{9999,1}"), -1);
     CU_ASSERT_EQUAL(sf_hist_merge_pg_array(&b, "nope"), -1);
-}
-
-static void test_client_context(void)
-{
-    sf_client_table *t = sf_client_table_new(64);
-    sf_client_minute m;
-    int64_t t0 = 1000LL * 1000000;
-    for (int i = 0; i < 30; i++) {
-        char path[32];
-        snprintf(path, sizeof path, "/admin/%d", i);
-        sf_client_observe(t, "10.0.0.1", t0 + i * 1000000LL, path, 404, false, &m);
-    }
-    CU_ASSERT_EQUAL(m.requests, 30);
-    CU_ASSERT_DOUBLE_EQUAL(m.error_ratio, 1.0, 1e-9);
-    CU_ASSERT(m.distinct_not_found > 25 && m.distinct_not_found < 35);
-    /* Two minutes later the old requests no longer count. */
-    sf_client_observe(t, "10.0.0.1", t0 + 150 * 1000000LL, "/x", 200, false, &m);
-    CU_ASSERT_EQUAL(m.requests, 1);
-    CU_ASSERT_EQUAL(m.error_ratio, 0);
-    for (int i = 0; i < 12; i++)
-        sf_client_observe(t, "10.0.0.2", t0 + i, "/login", 401, true, &m);
-    CU_ASSERT_EQUAL(m.auth_failures, 12);
-    /* Far more clients than slots: bounded, with evictions counted. */
-    for (int i = 0; i < 10000; i++) {
-        char ip[32];
-        snprintf(ip, sizeof ip, "10.1.%d.%d", i / 256, i % 256);
-        sf_client_observe(t, ip, t0 + i, "/", 200, false, &m);
-    }
-    CU_ASSERT(sf_client_table_evictions(t) > 9000);
-    sf_client_table_free(t);
 }
 
 static size_t gzip_bytes(const char *in, size_t n, unsigned char *out, size_t cap)
@@ -265,7 +234,6 @@ void sf_test_register_collector_pieces(void)
     CU_add_test(s, "route templates", test_route_templates);
     CU_add_test(s, "histogram quantiles within 5%", test_histogram_quantiles_within_5_percent);
     CU_add_test(s, "histogram <-> PostgreSQL array", test_histogram_pg_round_trip);
-    CU_add_test(s, "per-client context", test_client_context);
     CU_add_test(s, "bounded gzip", test_gzip_bounded);
     CU_add_test(s, "COPY escaping", test_copy_escaping);
     CU_add_test(s, "static file paths and types", test_static_paths);

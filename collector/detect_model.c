@@ -1,5 +1,5 @@
 /* The model's life in the collector (see model_manager.h). */
-#include "collector/model_manager.h"
+#include "collector/detect_model.h"
 
 #include <arpa/inet.h>
 #include <libpq-fe.h>
@@ -15,7 +15,7 @@
 #include "common/time_util.h"
 #include "model/model.h"
 
-#define POLL_INTERVAL_S 10
+#define POLL_INTERVAL_S 2
 
 extern const unsigned char sf_starter_model[];
 extern const size_t sf_starter_model_len;
@@ -28,6 +28,8 @@ struct sf_model_manager {
     bool stopping, train_requested, training;
     char state[16], source[16], last_error[256];
     int64_t train_started_us, train_finished_us, last_train_rows;
+    int64_t stored_at_start;     /* real records in the database when we started */
+    int64_t next_milestone;      /* retrain when the site has this many records */
     int active_version;
     pthread_t thread;
     PGconn *conn;
@@ -88,7 +90,7 @@ static int store_model(sf_model_manager *m, const sf_iforest *model, const char 
 
 static void activate(sf_model_manager *m, sf_iforest *model, int version, const char *source)
 {
-    sf_detectors_set_model(m->detectors, model, version);
+    sf_detectors_set_model(m->detectors, model, version, strcmp(source, "starter") != 0);
     pthread_mutex_lock(&m->lock);
     m->active_version = version;
     snprintf(m->source, sizeof m->source, "%s", source);
@@ -145,7 +147,8 @@ static void sync_active(sf_model_manager *m)
 #define TRAINING_QUERY                                                                         \
     "SELECT (extract(epoch FROM ts) * 1000000)::bigint, endpoint, method, status_code, "       \
     "response_time_ms, request_size_bytes, response_size_bytes, host(ip_address), user_agent " \
-    "FROM traffic_logs t WHERE NOT coalesce(ground_truth, false) AND (NOT is_anomaly OR "       \
+    "FROM traffic_logs t WHERE NOT demo AND NOT coalesce(ground_truth, false) AND "             \
+    "(NOT is_anomaly OR anomaly_type = 'pattern_anomaly' OR "                                  \
     "EXISTS (SELECT 1 FROM anomalies a WHERE a.traffic_id = t.id AND a.label = 'false_positive')) " \
     "ORDER BY ts DESC LIMIT $1"
 
@@ -230,19 +233,39 @@ static void train(sf_model_manager *m)
         sf_logf(SF_LOG_WARN, "model training failed: %s", err);
 }
 
-static bool starter_outgrown(sf_model_manager *m)
+static int64_t count_stored(sf_model_manager *m, int64_t limit)
 {
-    if (strcmp(m->source, "starter") != 0 || m->cfg.auto_train_rows <= 0)
-        return false;
-    char limit[24];
-    snprintf(limit, sizeof limit, "%lld", (long long)m->cfg.auto_train_rows);
-    const char *params[1] = {limit};
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)limit);
+    const char *params[1] = {text};
     PGresult *r = PQexecParams(m->conn, "SELECT count(*) FROM (SELECT 1 FROM traffic_logs "
                                "WHERE NOT demo LIMIT $1) s", 1, NULL, params, NULL, NULL, 0);
-    bool enough = PQresultStatus(r) == PGRES_TUPLES_OK &&
-                  strtoll(PQgetvalue(r, 0, 0), NULL, 10) >= m->cfg.auto_train_rows;
+    int64_t n = PQresultStatus(r) == PGRES_TUPLES_OK ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
     PQclear(r);
-    return enough;
+    return n;
+}
+
+/* The first model once the site has auto_train_rows records, a better one each time they
+ * double, up to train_max_rows: early, and improving as data grows. */
+static bool milestone_reached(sf_model_manager *m)
+{
+    if (m->cfg.auto_train_rows <= 0)
+        return false;
+    if (!m->next_milestone) {
+        m->stored_at_start = count_stored(m, m->cfg.train_max_rows + 1);
+        m->next_milestone = m->cfg.auto_train_rows;
+        if (strcmp(m->source, "starter") != 0)
+            while (m->next_milestone <= m->stored_at_start)
+                m->next_milestone *= 2;
+    }
+    if (m->next_milestone > m->cfg.train_max_rows && strcmp(m->source, "starter") != 0)
+        return false;
+    int64_t total = m->stored_at_start + sf_detectors_real_records(m->detectors);
+    if (total < m->next_milestone)
+        return false;
+    while (m->next_milestone <= total)
+        m->next_milestone *= 2;
+    return true;
 }
 
 static bool retrain_due(sf_model_manager *m)
@@ -269,7 +292,7 @@ static void *manager_main(void *arg)
             PQreset(m->conn);
         if (PQstatus(m->conn) == CONNECTION_OK) {
             sync_active(m);
-            if (requested || starter_outgrown(m) || retrain_due(m))
+            if (requested || milestone_reached(m) || retrain_due(m))
                 train(m);
         }
         pthread_mutex_lock(&m->lock);

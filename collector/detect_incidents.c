@@ -1,0 +1,99 @@
+/* Incidents (see detect_incidents.h). */
+#include "collector/detect_incidents.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBE_WINDOW 8
+#define NAME_MAX_LEN 176 /* family|subject, before |first seen */
+
+typedef struct incident {
+    uint64_t hash;          /* 0: free */
+    char name[NAME_MAX_LEN];
+    int64_t first_us, last_us;
+    uint64_t job_serial;
+    long job_slot;
+} incident;
+
+struct sf_incident_table {
+    uint32_t capacity;
+    incident *items;
+};
+
+sf_incident_table *sf_incident_table_new(uint32_t capacity)
+{
+    sf_incident_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    uint32_t cap = 16;
+    while (cap < capacity && cap < (1u << 20))
+        cap <<= 1;
+    t->capacity = cap;
+    t->items = calloc(cap, sizeof *t->items);
+    if (!t->items) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void sf_incident_table_free(sf_incident_table *t)
+{
+    if (t) {
+        free(t->items);
+        free(t);
+    }
+}
+
+static incident *find_or_claim(sf_incident_table *t, const char *name, bool *claimed)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *s = name; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    h = h ? h : 1;
+    incident *victim = NULL;
+    for (uint32_t i = 0; i < PROBE_WINDOW; i++) {
+        incident *x = &t->items[(h + i) & (t->capacity - 1)];
+        if (x->hash == h && strcmp(x->name, name) == 0) {
+            *claimed = false;
+            return x;
+        }
+        if (!victim || x->hash == 0 || (victim->hash && x->last_us < victim->last_us))
+            victim = x;
+        if (x->hash == 0)
+            break;
+    }
+    memset(victim, 0, sizeof *victim);
+    victim->hash = h;
+    snprintf(victim->name, sizeof victim->name, "%s", name);
+    *claimed = true;
+    return victim;
+}
+
+bool sf_incident_note(sf_incident_table *t, const char *family, const char *subject,
+                      bool demo, int64_t ts_us, int64_t quiet_us, uint64_t job_serial,
+                      char key[SF_INCIDENT_KEY_MAX], long **job_slot)
+{
+    char name[NAME_MAX_LEN];
+    snprintf(name, sizeof name, "%s%s|%s", demo ? "demo:" : "", family, subject);
+    bool opened;
+    incident *x = find_or_claim(t, name, &opened);
+    if (!opened && ts_us - x->last_us > quiet_us) {
+        opened = true; /* quiet for long enough: that one is closed, this is a new one */
+        x->job_serial = 0;
+    }
+    if (opened) {
+        x->first_us = x->last_us = ts_us;
+        x->job_slot = -1;
+    } else if (ts_us > x->last_us) {
+        x->last_us = ts_us;
+    }
+    if (x->job_serial != job_serial) {
+        x->job_serial = job_serial;
+        x->job_slot = -1;
+    }
+    snprintf(key, SF_INCIDENT_KEY_MAX, "%s|%lld", name, (long long)x->first_us);
+    *job_slot = &x->job_slot;
+    return opened;
+}

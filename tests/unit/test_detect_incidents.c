@@ -1,0 +1,119 @@
+/* Unit tests: incidents, not rows. One attack is one incident whatever type it passes
+ * through; a quiet period closes it; a job's updates are merged per incident. */
+#include <CUnit/CUnit.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/detect_incidents.h"
+#include "detect_test_util.h"
+
+static void test_quiet_period_edges(void)
+{
+    sf_incident_table *t = sf_incident_table_new(64);
+    char key[SF_INCIDENT_KEY_MAX], first_key[SF_INCIDENT_KEY_MAX];
+    long *slot;
+    int64_t quiet = 300 * SEC;
+    CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", "client 1.2.3.4", false, T0, quiet, 1, key, &slot));
+    snprintf(first_key, sizeof first_key, "%s", key);
+    CU_ASSERT_EQUAL(*slot, -1);
+    *slot = 0;
+    CU_ASSERT_FALSE(sf_incident_note(t, "behaviour", "client 1.2.3.4", false, T0 + 300 * SEC, quiet, 1, key, &slot));
+    CU_ASSERT_STRING_EQUAL(key, first_key);
+    CU_ASSERT_EQUAL(*slot, 0); /* same job: same update */
+    CU_ASSERT_FALSE(sf_incident_note(t, "behaviour", "client 1.2.3.4", false, T0 + 301 * SEC, quiet, 2, key, &slot));
+    CU_ASSERT_EQUAL(*slot, -1); /* another job */
+    /* quiet for just over the period: closed, a new incident with a new key */
+    CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", "client 1.2.3.4", false, T0 + 602 * SEC, quiet, 3, key, &slot));
+    CU_ASSERT_STRING_NOT_EQUAL(key, first_key);
+    /* other subjects, families and demo data are other incidents */
+    CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", "client 1.2.3.5", false, T0, quiet, 3, key, &slot));
+    CU_ASSERT_TRUE(sf_incident_note(t, "errors", "client 1.2.3.4", false, T0 + 602 * SEC, quiet, 3, key, &slot));
+    CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", "client 1.2.3.4", true, T0 + 602 * SEC, quiet, 3, key, &slot));
+    sf_incident_table_free(t);
+}
+
+static void test_bounded_table(void)
+{
+    sf_incident_table *t = sf_incident_table_new(16);
+    char key[SF_INCIDENT_KEY_MAX], subject[64];
+    long *slot;
+    for (int i = 0; i < 1000; i++) {
+        snprintf(subject, sizeof subject, "client 10.0.%d.%d", i / 256, i % 256);
+        CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", subject, false, T0 + i, 300 * SEC, 1, key, &slot));
+    }
+    sf_incident_table_free(t);
+}
+
+/* A whole scan in one job: one update, counted, typed by its strongest finding. */
+static void test_one_incident_per_attack_in_a_job(void)
+{
+    sf_detectors d;
+    sf_detectors_init(&d, NULL);
+    enum { N = 40 };
+    sf_ingest_item items[N];
+    memset(items, 0, sizeof items);
+    for (int i = 0; i < N; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/wp-%c%c.php", 'a' + i % 26, 'a' + i / 26);
+        sf_record_init(&items[i].rec);
+        sf_record_set_text(&items[i].rec.endpoint, path, strlen(path));
+        sf_record_set_text(&items[i].rec.ip_address, "203.0.113.99", 12);
+        snprintf(items[i].rec.method, sizeof items[i].rec.method, "GET");
+        items[i].rec.status_code = 404;
+        items[i].rec.response_time_ms = 3;
+        sf_ingest_item_prepare(&items[i], T0 + i * SEC / 5);
+    }
+    sf_ingest_job job = {0};
+    job.items = items;
+    job.count = N;
+    sf_detect_job(&d, &job);
+    int flagged = 0, opened = 0;
+    for (int i = 0; i < N; i++) {
+        flagged += items[i].is_anomaly;
+        opened += items[i].incident_opened;
+    }
+    CU_ASSERT_EQUAL(flagged, N - 9); /* from the tenth distinct path on */
+    CU_ASSERT_EQUAL(opened, 1);
+    CU_ASSERT_EQUAL(job.n_incidents, 1);
+    CU_ASSERT_EQUAL(job.incidents[0].count, N - 9);
+    CU_ASSERT_STRING_EQUAL(job.incidents[0].type, "endpoint_scan");
+    CU_ASSERT_STRING_EQUAL(job.incidents[0].subject, "client 203.0.113.99");
+    CU_ASSERT_EQUAL(job.incidents[0].first_us, T0 + 9 * SEC / 5);
+    CU_ASSERT_EQUAL(job.incidents[0].last_us, T0 + (N - 1) * SEC / 5);
+    /* the next job of the same scan adds to the same incident */
+    judged *j = judge_record(&d, "GET", "/wp-zz.php", "203.0.113.99", 404, 3, T0 + 9 * SEC, NULL);
+    CU_ASSERT_TRUE(j->item.is_anomaly);
+    CU_ASSERT_FALSE(j->item.incident_opened);
+    CU_ASSERT_TRUE(j->job.n_incidents == 1 && strcmp(j->job.incidents[0].key, job.incidents[0].key) == 0);
+    judged_free(j);
+    for (int i = 0; i < N; i++)
+        sf_ingest_item_clear(&items[i]);
+    free(job.incidents);
+    sf_detectors_destroy(&d);
+}
+
+/* A 5xx burst turning into an error-rate spike is one incident of the route. */
+static void test_types_of_one_family_share_an_incident(void)
+{
+    sf_detectors d;
+    sf_detectors_init(&d, NULL);
+    int opened = 0;
+    for (int i = 0; i < 40; i++)
+        judge_type(&d, "GET", "/pay", "10.0.0.1", 200, 30, T0 + i * SEC);
+    for (int i = 0; i < 10; i++) {
+        judged *j = judge_record(&d, "GET", "/pay", "10.0.0.1", 503, 30, T0 + (40 + i) * SEC, "x");
+        opened += j->item.incident_opened;
+        judged_free(j);
+    }
+    CU_ASSERT_EQUAL(opened, 1);
+    sf_detectors_destroy(&d);
+}
+
+void sf_test_register_detect_incidents(void)
+{
+    CU_pSuite s = CU_add_suite("detect_incidents", NULL, NULL);
+    CU_add_test(s, "quiet period: 300 s joins, 301 s opens", test_quiet_period_edges);
+    CU_add_test(s, "the table is bounded", test_bounded_table);
+    CU_add_test(s, "one incident per attack within a job", test_one_incident_per_attack_in_a_job);
+    CU_add_test(s, "types of one family share an incident", test_types_of_one_family_share_an_incident);
+}
