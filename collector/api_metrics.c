@@ -1,9 +1,9 @@
 /* GET /api/metrics (api.md): request counts, mean latency, errors (>= 400), server
  * errors (5xx) and p95/p99 per time bucket (1m, 5m, 1h, 1d; aligned on the Unix epoch, so
  * hours and days start at :00 and midnight UTC) and route template, newest first, for
- * start_time..end_time (default: the last 24 h), one page of `limit` (1-10000, default
- * 1000) rows from `offset` (deliberate: the whole window can be millions of rows), with
- * `total` = the rows of the whole window. Served from rollup_minute only (api_rollups.h):
+ * start_time..end_time (default: the last 24 h): the whole window, as the reference
+ * answered (its clients sum the rows), or, when `limit` (1-10000) is given, one page of
+ * that many rows from `offset`, with `total` = the rows of the whole window. Served from rollup_minute only (api_rollups.h):
  * PostgreSQL picks and counts the page's (bucket, route) groups, their rows are grouped
  * here and their sparse latency histograms merged to read the percentiles. The cost
  * depends on the number of minutes and routes in the window and on the page size, never
@@ -25,8 +25,8 @@
 #include "collector/app.h"
 #include "common/record.h"
 
-#define LIMIT_DEFAULT 1000 /* rows of a page */
 #define LIMIT_MAX 10000
+#define LIMIT_WHOLE_WINDOW (INT64_MAX / 4) /* no limit asked for: every row */
 
 typedef struct metrics_query {
     char start[SF_RFC3339_LEN], end[SF_RFC3339_LEN];
@@ -126,8 +126,12 @@ static void write_metrics(sf_text *t, const sf_rollup_rows *in, const sf_rollup_
             ;
         metric_item(t, refs + i, j - i, rows, h, groups++ == 0);
     }
-    sf_text_printf(t, "],\"total\":%lld,\"limit\":%lld,\"offset\":%lld}", in->groups,
-                   (long long)page->limit, (long long)page->offset);
+    if (page->limit == LIMIT_WHOLE_WINDOW)
+        sf_text_printf(t, "],\"total\":%lld,\"limit\":null,\"offset\":%lld}", in->groups,
+                       (long long)page->offset);
+    else
+        sf_text_printf(t, "],\"total\":%lld,\"limit\":%lld,\"offset\":%lld}", in->groups,
+                       (long long)page->limit, (long long)page->offset);
     free(refs);
     free(rows);
     free(h);
@@ -161,7 +165,7 @@ static bool metrics_params(sf_request *r, int64_t *start_us, int64_t *end_us,
     page->bucket_s = bucket_seconds(bucket ? bucket : "1m");
     if (!page->bucket_s && bucket)
         sf_field_errors_add(&errs, "bucket", "literal_error", "Input should be '1m', '5m', '1h' or '1d'");
-    sf_param_int(r, "limit", LIMIT_DEFAULT, 1, LIMIT_MAX, &page->limit, &errs);
+    sf_param_int(r, "limit", LIMIT_WHOLE_WINDOW, 1, LIMIT_MAX, &page->limit, &errs);
     sf_param_int(r, "offset", 0, 0, INT64_MAX / 2, &page->offset, &errs);
     *route = sf_param_text(r, "endpoint", SF_ENDPOINT_MAX, &errs);
     return !sf_params_reject(r, &errs, "query");

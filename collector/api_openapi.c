@@ -27,7 +27,7 @@ static const char *const document[] = {
     "'/api':{'get':{'summary':'Service banner'," OPEN ",'responses':{" JSON_OK("Banner") "}}},",
     "'/api/health':{'get':{'summary':'Truthful health: database, model, sensors, ingest queue'," OPEN ",'responses':{" JSON_OK("Health") "}}},",
     "'/api/openapi.json':{'get':{'summary':'This document'," OPEN ",'responses':{'200':{'description':'OpenAPI 3.1 document','content':{'application/json':{}}}}}},",
-    "'/metrics':{'get':{'summary':'Prometheus text exposition','responses':{'200':{'description':'text/plain; version=0.0.4','content':{'text/plain':{'schema':{'type':'string'}}}}," READ_ERRORS "}}},",
+    "'/metrics':{'get':{'summary':'Prometheus text exposition (open to metrics_allow addresses, else admin); a browser asking for text/html gets the dashboard','responses':{'200':{'description':'text/plain; version=0.0.4','content':{'text/plain':{'schema':{'type':'string'}}}}," READ_ERRORS "}}},",
     /* ingest */
     "'/api/traffic':{'post':{'summary':'Ingest one record (role ingest, admin or analyst)',"
     "'requestBody':{'required':true,'content':{'application/json':{'schema':{'$ref':'#/components/schemas/TrafficRecord'}}}},"
@@ -39,7 +39,7 @@ static const char *const document[] = {
     "'/api/metrics':{'get':{'summary':'Per-bucket, per-route aggregates from rollups, newest first','parameters':[" START_END ","
     QUERY("endpoint", "{'type':'string','minLength':1,'maxLength':2048}", "exact route template, e.g. /api/users/{id}") ","
     QUERY("bucket", "{'type':'string','enum':['1m','5m','1h','1d'],'default':'1m'}", "bucket width") ","
-    QUERY("limit", "{'type':'integer','minimum':1,'maximum':10000,'default':1000}", "page size (rows)") ","
+    QUERY("limit", "{'type':'integer','minimum':1,'maximum':10000}", "page size (rows); without it, the whole window") ","
     QUERY("offset", "{'type':'integer','minimum':0,'default':0}", "rows to skip") "],"
     "'responses':{" JSON_OK("MetricsList") "," R("422", "Invalid") "," R("503", "Busy") "," READ_ERRORS "}}},",
     "'/api/anomalies':{'get':{'summary':'Anomalies, newest detection first','description':'An anomaly is an incident: one per (pattern, client or route), updated while it lasts (count, first_seen, last_seen, strongest type and score) and closed after a quiet period (detect.incident_quiet); each record keeps its own verdict on its traffic row.','parameters':["
@@ -96,7 +96,7 @@ static const char *const document[] = {
     "'requestBody':{'required':true,'content':{'application/json':{'schema':{'type':'object','required':['email','username','password'],"
     "'properties':{'email':{'type':'string','format':'email'},'username':{'type':'string','minLength':3,'maxLength':100},"
     "'password':{'type':'string','minLength':8,'maxLength':1024}}}}}},"
-    "'responses':{'201':{'description':'Created','content':{'application/json':{'schema':{'$ref':'#/components/schemas/User'}}}}," R("400", "BadRequest") "," R("422", "Invalid") "," R("429", "RateLimited") "}}},",
+    "'responses':{'201':{'description':'Created','content':{'application/json':{'schema':{'$ref':'#/components/schemas/User'}}}}," R("400", "BadRequest") "," R("403", "Forbidden") "," R("422", "Invalid") "," R("429", "RateLimited") "}}},",
     "'/api/auth/login':{'post':{'summary':'Log in by username or email'," OPEN ","
     "'requestBody':{'required':true,'content':{'application/x-www-form-urlencoded':{'schema':{'$ref':'#/components/schemas/Login'}},"
     "'application/json':{'schema':{'$ref':'#/components/schemas/Login'}}}},"

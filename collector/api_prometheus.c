@@ -20,6 +20,8 @@ typedef struct process_state {
     double uptime_s;
     uint64_t client_evictions, cache_evictions, sensors_forgotten;
     sf_ingest_metrics ingest;
+    sf_rate_limit_stats limits;
+    sf_http_server_stats conns;
 } process_state;
 
 /* Sensor statistics exported, with their stats key and help text. */
@@ -75,6 +77,21 @@ static void process_series(sf_text *t, const process_state *p)
            "Read API answers dropped from the full answer cache", (double)p->cache_evictions);
     series(t, "sensor_table_evictions_total", "counter",
            "Sensors forgotten by the full table of recent senders", (double)p->sensors_forgotten);
+    series(t, "rate_limit_buckets", "gauge", "Rate-limit buckets in use", (double)p->limits.buckets);
+    series(t, "rate_limit_buckets_max", "gauge", "Rate-limit buckets allowed (rate_limit_clients)",
+           (double)p->limits.capacity);
+    series(t, "rate_limit_memory_bytes", "gauge", "Memory of the rate-limit buckets and their index",
+           (double)p->limits.bytes);
+    series(t, "rate_limit_evictions_total", "counter",
+           "Rate-limit buckets forgotten (least recently used) to make room", (double)p->limits.evictions);
+    series(t, "rate_limited_total", "counter", "Requests refused with 429", (double)p->limits.refused);
+    series(t, "http_connections", "gauge", "Open client connections", (double)p->conns.open);
+    series(t, "http_connections_max", "gauge", "Open client connections allowed", (double)p->conns.max);
+    series(t, "http_connections_closed_total", "counter",
+           "Connections closed to make room (total or per-client cap reached)", (double)p->conns.shed);
+    series(t, "http_accept_paused_total", "counter",
+           "Times accepting paused because the process ran out of file descriptors",
+           (double)p->conns.accept_pauses);
 }
 
 /* How ingest requests were answered: by status, and the wait of the 200s as a histogram. */
@@ -194,6 +211,8 @@ void sf_api_prometheus(sf_request *r)
     p->client_evictions = sf_detectors_client_evictions(&app->detectors);
     p->cache_evictions = sf_api_cache_evictions();
     p->sensors_forgotten = sf_sensor_registry_forgotten(app->sensors);
+    sf_rate_limit_get_stats(app->rate_limit, &p->limits);
+    sf_http_server_get_stats(app->http, &p->conns);
     sf_db_pool_submit_text(app->db_pool, r, exposition_run, p, free,
                            "text/plain; version=0.0.4; charset=utf-8");
 }

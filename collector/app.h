@@ -9,6 +9,7 @@
 #include "collector/auth_cidr.h"
 #include "collector/auth_jwt.h"
 #include "collector/auth_lookup.h"
+#include "collector/auth_rate_limit.h"
 #include "collector/auth_user_cache.h"
 #include "collector/collector_config.h"
 #include "collector/db_monitor.h"
@@ -41,6 +42,9 @@ typedef struct sf_app {
     sf_auth_lookup *auth_lookup;   /* the gate's database questions */
     sf_cidr_list *metrics_allow;   /* may read GET /metrics without a token */
     sf_cidr_list *trusted_proxies; /* whose X-Forwarded-For is believed */
+    sf_rate_limit *rate_limit;     /* request buckets (http_access.c) */
+    struct sf_http_server *http;   /* the server (its connection counts for /metrics) */
+    char **cors_origins;           /* NULL-terminated; exact Origin values allowed */
     bool closing;                  /* workers are stopping: late lookups answer 503 */
     sf_sensor_registry *sensors;   /* sensors heard from, for health */
     sf_live_stream *stream;        /* GET /api/stream subscribers */

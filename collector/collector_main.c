@@ -24,6 +24,7 @@
 #include "collector/auth_password.h"
 #include "collector/cli_accounts.h"
 #include "collector/db_migrations.h"
+#include "collector/http_cors.h"
 #include "collector/http_server.h"
 #include "collector/pg_embedded.h"
 #include "collector/routes.h"
@@ -158,6 +159,12 @@ static int start_auth(sf_app *app)
         sf_logf(SF_LOG_ERROR, "trusted_proxies: %s", err);
         return -1;
     }
+    app->rate_limit = sf_rate_limit_new((uint32_t)app->config.rate_limit_clients);
+    app->cors_origins = sf_cors_origins_parse(app->config.cors_origins);
+    if (!app->rate_limit || !app->cors_origins) {
+        sf_log_error("cannot allocate the rate-limit buckets (rate_limit_clients) or CORS list");
+        return -1;
+    }
     app->users = sf_user_cache_new((uint32_t)app->config.user_cache_size);
     if (!app->users || sf_password_init() != 0) {
         sf_log_error("cannot start accounts (out of memory?)");
@@ -248,6 +255,8 @@ static void stop_workers(sf_app *app)
     sf_db_monitor_stop(app->db_monitor);
     sf_token_cache_free(app->tokens);
     sf_user_cache_free(app->users);
+    sf_rate_limit_free(app->rate_limit);
+    sf_cors_origins_free(app->cors_origins);
     sf_cidr_list_free(app->metrics_allow);
     sf_cidr_list_free(app->trusted_proxies);
     sodium_memzero(&app->jwt_key, sizeof app->jwt_key);
@@ -270,9 +279,13 @@ static int serve(sf_app *app)
     int64_t max_body = app->config.batch_body_limit > app->config.body_limit
                            ? app->config.batch_body_limit : app->config.body_limit;
     max_body += max_body / 4;
-    stop.srv = sf_http_server_start(app->base, app, app->config.listen, sf_collector_routes,
-                                    (size_t)max_body, (int)(app->config.request_timeout_ms / 1000),
-                                    err, sizeof err);
+    sf_http_server_options ho = {app->config.listen, (size_t)max_body,
+                                 (int)(app->config.request_timeout_ms / 1000),
+                                 (uint32_t)app->config.max_connections,
+                                 (uint32_t)app->config.max_connections_per_client,
+                                 app->config.tls_cert, app->config.tls_key};
+    stop.srv = sf_http_server_start(app->base, app, sf_collector_routes, &ho, err, sizeof err);
+    app->http = stop.srv;
     int rc = -1;
     if (stop.srv) {
         struct event *sigint = evsignal_new(app->base, SIGINT, on_signal, &stop);
@@ -291,6 +304,7 @@ static int serve(sf_app *app)
         sf_logf(SF_LOG_ERROR, "%s", err);
     }
     stop_workers(app);
+    app->http = NULL;
     sf_http_server_free(stop.srv);
     event_base_free(app->base);
     return rc;

@@ -7,7 +7,12 @@
  * also takes ?access_token= (EventSource cannot set headers). Open routes ignore tokens.
  * Checking a JWT needs the account's token generation; checking an ingest token needs the
  * set of valid hashes: both are in memory, and a miss asks the lookup worker once and
- * continues here when it answers, so the loop never waits on the database. */
+ * continues here when it answers, so the loop never waits on the database.
+ *
+ * Rate limits (api.md) are taken here too, on /api/ routes: accounts per user, guests and
+ * anonymous clients per address, login and signup on their own per-address bucket, ingest
+ * tokens on theirs. The address is the socket peer's, or the X-Forwarded-For client when
+ * the peer is a trusted proxy. */
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +26,85 @@
 #include "common/time_util.h"
 
 typedef enum { CALLER_ANONYMOUS, CALLER_OK, CALLER_INVALID, CALLER_PENDING } caller_state;
+
+#define XFF_HOPS_MAX 32
+
+/* The client's address: the peer, or, when the peer is a trusted proxy, the nearest
+ * X-Forwarded-For entry (from the right) that is not itself a trusted proxy. */
+static void find_client_ip(sf_request *r)
+{
+    const char *peer = sf_request_peer(r);
+    snprintf(r->client_ip, sizeof r->client_ip, "%s", peer);
+    sf_cidr_list *trusted = r->app->trusted_proxies;
+    if (sf_cidr_list_empty(trusted) || !sf_cidr_list_contains(trusted, peer))
+        return;
+    const char *xff = evhttp_find_header(evhttp_request_get_input_headers(r->req), "X-Forwarded-For");
+    size_t end = xff ? strlen(xff) : 0;
+    for (int hop = 0; end > 0 && hop < XFF_HOPS_MAX; hop++) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        char item[64], canon[SF_ADDR_TEXT_MAX];
+        size_t a = start, b = end;
+        while (a < b && (xff[a] == ' ' || xff[a] == '\t'))
+            a++;
+        while (b > a && (xff[b - 1] == ' ' || xff[b - 1] == '\t'))
+            b--;
+        if (b - a >= sizeof item)
+            return;
+        memcpy(item, xff + a, b - a);
+        item[b - a] = '\0';
+        if (sf_addr_canonical(item, canon) != 0)
+            return; /* garbage: believe no further */
+        snprintf(r->client_ip, sizeof r->client_ip, "%s", canon);
+        if (!sf_cidr_list_contains(trusted, canon))
+            return;
+        end = start > 0 ? start - 1 : 0;
+    }
+}
+
+static void add_int_header(sf_request *r, const char *name, int64_t v)
+{
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)v);
+    sf_reply_add_header(r, name, text);
+}
+
+/* Takes one request from the bucket the caller is counted in; false when it answered 429.
+ * Only /api/ routes are limited; a limit of 0 turns that kind off. */
+static bool within_rate_limit(sf_request *r, bool by_address)
+{
+    sf_app *app = r->app;
+    if (strncmp(r->route->pattern, "/api", 4) != 0 || !app->rate_limit)
+        return true;
+    char key[SF_USERNAME_MAX + 64];
+    int64_t per_minute;
+    if (r->route->access == SF_ACCESS_LOGIN) {
+        per_minute = app->config.login_rate_limit;
+        snprintf(key, sizeof key, "login|%s", r->client_ip);
+    } else if (!by_address && r->auth.role == SF_ROLE_INGEST) {
+        per_minute = app->config.ingest_rate_limit;
+        snprintf(key, sizeof key, "ingest|%s", r->auth.sub);
+    } else if (!by_address && (r->auth.role == SF_ROLE_ANALYST || r->auth.role == SF_ROLE_ADMIN)) {
+        per_minute = app->config.rate_limit;
+        snprintf(key, sizeof key, "user|%lld", (long long)r->auth.user_id);
+    } else {
+        per_minute = app->config.rate_limit;
+        snprintf(key, sizeof key, "addr|%s", r->client_ip);
+    }
+    if (per_minute <= 0)
+        return true;
+    sf_rate_verdict v = sf_rate_limit_take(app->rate_limit, key, strlen(key), per_minute,
+                                           sf_monotonic_us());
+    add_int_header(r, "X-RateLimit-Limit", v.limit);
+    add_int_header(r, "X-RateLimit-Remaining", v.remaining);
+    add_int_header(r, "X-RateLimit-Reset", v.reset_s);
+    if (v.allowed)
+        return true;
+    add_int_header(r, "Retry-After", v.retry_after_s);
+    sf_reply_error(r, 429, "Rate limit exceeded");
+    return false;
+}
 
 static void unauthorized(sf_request *r, const char *detail)
 {
@@ -107,9 +191,12 @@ static void lookup_done(void *arg, int result)
     sf_log_set_correlation_id(NULL);
 }
 
-/* Queues a lookup; false when it could not be queued (the request was answered 503). */
+/* Queues a lookup; false when it could not be queued (the request was answered 503 or,
+ * past the address's rate limit, 429: a flood of unknown tokens costs no queries). */
 static bool ask_database(sf_request *r, int64_t user_id, const char *token, size_t len)
 {
+    if (!within_rate_limit(r, true))
+        return false;
     pending *p = calloc(1, sizeof *p);
     bool ok = p != NULL;
     if (ok) {
@@ -205,26 +292,40 @@ static bool anonymous_allowed(sf_request *r, sf_access access)
 void sf_access_enter(sf_request *r)
 {
     sf_access access = r->route->access;
+    if (!r->auth_looked_up)
+        find_client_ip(r);
+    r->extra_header_count = 0; /* after a lookup, the request's headers start again */
     if (access == SF_ACCESS_OPEN || access == SF_ACCESS_LOGIN) {
         memset(&r->auth, 0, sizeof r->auth);
-        r->route->handler(r);
+        if (within_rate_limit(r, true))
+            r->route->handler(r);
         return;
     }
     caller_state st = identify(r);
     if (st == CALLER_PENDING)
         return; /* continues in lookup_done */
     if (st == CALLER_INVALID) {
-        unauthorized(r, "Invalid authentication credentials");
+        if (within_rate_limit(r, true))
+            unauthorized(r, "Invalid authentication credentials");
         return;
     }
     if (st == CALLER_ANONYMOUS) {
         if (anonymous_allowed(r, access)) {
+            if (access != SF_ACCESS_METRICS) { /* development ingest: the ingest budget */
+                r->auth.role = SF_ROLE_INGEST;
+                snprintf(r->auth.sub, sizeof r->auth.sub, "anonymous|%s", r->client_ip);
+                if (!within_rate_limit(r, false))
+                    return;
+            }
             r->route->handler(r);
             return;
         }
-        unauthorized(r, "Not authenticated");
+        if (within_rate_limit(r, true))
+            unauthorized(r, "Not authenticated");
         return;
     }
+    if (!within_rate_limit(r, false))
+        return;
     if (!role_allows(access, r->auth.role)) {
         sf_reply_error(r, 403, "Forbidden");
         return;

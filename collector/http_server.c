@@ -2,8 +2,12 @@
  * headers and error replies. */
 #include "collector/http_server.h"
 
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/listener.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -13,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/app.h"
+#include "collector/http_cors.h"
+#include "collector/http_server_tls.h"
 #include "collector/static_files.h"
 #include "common/addr.h"
 #include "common/log.h"
@@ -24,7 +31,14 @@ struct sf_http_server {
     struct sf_app *app;
     const sf_route *routes;
     int draining;              /* stopping: answer new requests 503 and close */
+    sf_connections *conns;     /* counted and capped client connections */
+    SSL_CTX *tls;              /* NULL: plain HTTP */
+    struct event *accept_resume;
+    uint64_t accept_pauses;
 };
+
+/* The listener's error callback gets evhttp's argument, not ours: one server a process. */
+static sf_http_server *the_server;
 
 /* api.md: an incoming id of 1-128 characters from [A-Za-z0-9._:-] is kept. */
 static int valid_correlation_id(const char *id)
@@ -65,16 +79,11 @@ static void request_free(sf_request *r)
     free(r);
 }
 
-/* The client went away while its answer was being prepared (off the loop). libevent
- * detaches an unanswered request from its dying connection instead of freeing it (its
+/* The client went away while its answer was being prepared (off the loop): the
+ * connection's close callback (http_connections.c) sets r->client_gone. libevent detaches
+ * an unanswered request from its dying connection instead of freeing it (its
  * evhttp_connection_incoming_fail): the request stays ours, and answering it later frees
  * it without sending anything. */
-static void on_connection_closed(struct evhttp_connection *evcon, void *arg)
-{
-    (void)evcon;
-    sf_request *r = arg;
-    r->client_gone = 1;
-}
 
 static void send_reply(sf_request *r, int status, const char *content_type, struct evbuffer *body)
 {
@@ -86,23 +95,30 @@ static void send_reply(sf_request *r, int status, const char *content_type, stru
         request_free(r);
         return;
     }
-    evhttp_connection_set_closecb(evhttp_request_get_connection(r->req), NULL, NULL);
+    sf_connections_request_done(r->server->conns, evhttp_request_get_connection(r->req));
     struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
     char elapsed[32];
     snprintf(elapsed, sizeof elapsed, "%.2fms", (sf_monotonic_us() - r->start_us) / 1000.0);
     evhttp_add_header(out, "Content-Type", content_type);
     evhttp_add_header(out, "X-Correlation-ID", r->correlation_id);
     evhttp_add_header(out, "X-Response-Time", elapsed);
-    evhttp_add_header(out, "Access-Control-Expose-Headers", "X-Correlation-ID, X-Response-Time");
+    evhttp_add_header(out, "Access-Control-Expose-Headers",
+                      "X-Correlation-ID, X-Response-Time, X-RateLimit-Limit, "
+                      "X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After");
+    evhttp_add_header(out, "X-Content-Type-Options", "nosniff");
+    sf_cors_add_headers(r, out);
     for (int i = 0; i < r->extra_header_count; i++)
         evhttp_add_header(out, r->extra_headers[i][0], r->extra_headers[i][1]);
-    evhttp_send_reply(r->req, status, NULL, body);
+    /* libevent 2.1 has no phrase for 429 ("Client Error" otherwise) */
+    evhttp_send_reply(r->req, status, status == 429 ? "Too Many Requests" : NULL, body);
     sf_log_set_correlation_id(NULL);
     request_free(r);
 }
 
 void sf_request_release(sf_request *r)
 {
+    if (!r->client_gone)
+        sf_connections_forget(r->server->conns, evhttp_request_get_connection(r->req));
     sf_log_set_correlation_id(NULL);
     request_free(r);
 }
@@ -246,6 +262,13 @@ static int parse_uri(sf_request *r)
 static void dispatch(sf_request *r, const sf_route *routes)
 {
     enum evhttp_cmd_type method = evhttp_request_get_command(r->req);
+    /* A browser reloading the dashboard's Metrics page asks /metrics for HTML: that is the
+     * app's page, not the Prometheus exposition (api.md). */
+    if (strcmp(r->path, "/metrics") == 0 && (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) &&
+        sf_static_wants_html(r)) {
+        sf_static_serve(r, sf_app_dashboard_dir(r->app));
+        return;
+    }
     char allow[128] = "";
     if (sf_static_is_page(r)) { /* a browser reloading the dashboard's /metrics page */
         sf_static_serve(r, sf_app_dashboard_dir(r->app));
@@ -302,10 +325,11 @@ static void on_request(struct evhttp_request *req, void *arg)
     }
     r->req = req;
     r->app = srv->app;
+    r->server = srv;
     r->start_us = sf_monotonic_us();
     TAILQ_INIT(&r->query);
     assign_correlation_id(r);
-    evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_connection_closed, r);
+    sf_connections_request(srv->conns, evhttp_request_get_connection(req), r);
     tune_connection(req);
     if (srv->draining) {
         /* Keep-alive clients would otherwise go on sending while we drain; a 503 they
@@ -315,39 +339,143 @@ static void on_request(struct evhttp_request *req, void *arg)
         sf_reply_error(r, 503, "Shutting down");
     } else if (parse_uri(r) != 0) {
         sf_reply_error(r, 400, "Malformed request path or query");
-    } else {
+    } else if (!sf_cors_preflight(r)) {
         dispatch(r, srv->routes);
     }
     sf_log_set_correlation_id(NULL);
 }
 
+/* libevent's own messages go to our JSON log (and its repeat limit), not raw stderr. */
+static void libevent_log(int severity, const char *msg)
+{
+    sf_log(severity == EVENT_LOG_ERR ? SF_LOG_ERROR : severity == EVENT_LOG_WARN ? SF_LOG_WARN
+           : severity == EVENT_LOG_MSG ? SF_LOG_INFO : SF_LOG_DEBUG, "libevent",
+           json_pack("{s:s}", "detail", msg));
+}
+
+/* Each accepted connection gets its bufferevent here (TLS when configured) and is
+ * counted. */
+static struct bufferevent *make_bufferevent(struct event_base *base, void *arg)
+{
+    sf_http_server *srv = arg;
+    struct bufferevent *bev;
+    if (srv->tls) {
+        SSL *ssl = SSL_new(srv->tls);
+        bev = ssl ? bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                                                   BEV_OPT_CLOSE_ON_FREE) : NULL;
+        if (bev)
+            bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+        else if (ssl)
+            SSL_free(ssl);
+    } else {
+        bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    }
+    if (bev)
+        sf_connections_accepted(srv->conns, bev);
+    return bev;
+}
+
+static void resume_accept(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    sf_http_server *srv = arg;
+    if (srv->listener)
+        evconnlistener_enable(evhttp_bound_socket_get_listener(srv->listener));
+}
+
+/* accept() failed. Out of descriptors, libevent would retry at once, for ever, logging
+ * each time: instead close a few idle connections and stop accepting for a moment. */
+static void on_accept_error(struct evconnlistener *listener, void *arg)
+{
+    (void)arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    sf_http_server *srv = the_server;
+    if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {
+        evconnlistener_disable(listener);
+        srv->accept_pauses++;
+        int shed = sf_connections_shed_idle(srv->conns, 8);
+        sf_log(SF_LOG_WARN, "out of file descriptors: accepting paused for 100 ms",
+               json_pack("{s:s,s:i}", "error", strerror(err), "idle_connections_closed", shed));
+        struct timeval tv = {0, 100000};
+        evtimer_add(srv->accept_resume, &tv);
+    } else {
+        sf_log(SF_LOG_WARN, "accept failed", json_pack("{s:s}", "error", strerror(err)));
+    }
+}
+
+static int start_tls(sf_http_server *srv, const sf_http_server_options *o, char *err,
+                     size_t err_size)
+{
+    if (!o->tls_cert || !o->tls_cert[0] || !o->tls_key || !o->tls_key[0]) {
+        if ((o->tls_cert && o->tls_cert[0]) || (o->tls_key && o->tls_key[0])) {
+            snprintf(err, err_size, "tls_cert and tls_key go together");
+            return -1;
+        }
+        return 0;
+    }
+    srv->tls = sf_tls_server_context(o->tls_cert, o->tls_key, err, err_size);
+    return srv->tls ? 0 : -1;
+}
+
 sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
-                                     const char *listen, const sf_route *routes,
-                                     size_t max_body, int timeout_s, char *err, size_t err_size)
+                                     const sf_route *routes, const sf_http_server_options *o,
+                                     char *err, size_t err_size)
 {
     char host[256];
     uint16_t port;
-    if (sf_hostport_parse(listen, host, sizeof host, &port, err, err_size))
+    if (sf_hostport_parse(o->listen, host, sizeof host, &port, err, err_size))
         return NULL;
+    event_set_log_callback(libevent_log);
     sf_http_server *srv = calloc(1, sizeof *srv);
+    uint32_t max_total = o->max_connections, max_per = o->max_connections_per_client;
+    uint32_t def_total, def_per;
+    sf_connections_default_caps(&def_total, &def_per);
+    if (!max_total)
+        max_total = def_total;
+    if (!max_per)
+        max_per = max_total / 4 > 8 ? max_total / 4 : 8;
     srv->http = evhttp_new(base);
     srv->app = app;
     srv->routes = routes;
+    srv->conns = sf_connections_new(base, max_total, max_per, app->trusted_proxies);
+    srv->accept_resume = evtimer_new(base, resume_accept, srv);
+    the_server = srv;
+    if (!srv->conns)
+        snprintf(err, err_size, "out of memory");
+    if (!srv->conns || start_tls(srv, o, err, err_size)) {
+        sf_http_server_free(srv);
+        return NULL;
+    }
+    evhttp_set_bevcb(srv->http, make_bufferevent, srv);
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH | EVHTTP_REQ_HEAD |
                                EVHTTP_REQ_OPTIONS);
     evhttp_set_gencb(srv->http, on_request, srv);
     /* Larger bodies get libevent's own 413 before any handler sees them; each route
-     * applies its own, smaller limit with the JSON error shape. */
-    evhttp_set_max_body_size(srv->http, (ev_ssize_t)max_body);
-    evhttp_set_timeout(srv->http, timeout_s);
+     * applies its own, smaller limit with the JSON error shape. Headers are bounded too
+     * (a 100 KB bearer token is refused, not parsed). */
+    evhttp_set_max_body_size(srv->http, (ev_ssize_t)o->max_body);
+    evhttp_set_max_headers_size(srv->http, 64 * 1024);
+    evhttp_set_timeout(srv->http, o->timeout_s);
     srv->listener = evhttp_bind_socket_with_handle(srv->http, host, port);
     if (!srv->listener) {
-        snprintf(err, err_size, "cannot listen on %s: address in use or not available", listen);
+        snprintf(err, err_size, "cannot listen on %s: address in use or not available", o->listen);
         sf_http_server_free(srv);
         return NULL;
     }
+    evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(srv->listener), on_accept_error);
+    sf_log(SF_LOG_INFO, "connection caps", json_pack("{s:i,s:i,s:b}", "max_connections",
+           (int)max_total, "max_connections_per_client", (int)max_per, "tls", srv->tls != NULL));
     return srv;
+}
+
+void sf_http_server_get_stats(const sf_http_server *srv, sf_http_server_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!srv)
+        return;
+    sf_connections_get_stats(srv->conns, out);
+    out->accept_pauses = srv->accept_pauses;
 }
 
 void sf_http_server_stop_listening(sf_http_server *srv)
@@ -364,6 +492,14 @@ void sf_http_server_free(sf_http_server *srv)
 {
     if (!srv)
         return;
-    evhttp_free(srv->http);
+    if (srv->http)
+        evhttp_free(srv->http); /* frees its connections: their close callbacks run */
+    sf_connections_free(srv->conns);
+    if (srv->accept_resume)
+        event_free(srv->accept_resume);
+    if (srv->tls)
+        SSL_CTX_free(srv->tls);
+    if (the_server == srv)
+        the_server = NULL;
     free(srv);
 }

@@ -16,6 +16,7 @@
 #include "common/record_json.h"
 
 struct sf_app;
+struct sf_http_server;
 
 #define SF_EXTRA_HEADERS_MAX 16
 
@@ -24,6 +25,7 @@ struct sf_route;
 typedef struct sf_request {
     struct evhttp_request *req;
     struct sf_app *app;
+    struct sf_http_server *server;
     char path[2048];           /* decoded path, no query, no trailing slash */
     struct evkeyvalq query;    /* decoded query parameters */
     char correlation_id[129];
@@ -71,11 +73,21 @@ const char *sf_request_peer(sf_request *r);
 
 typedef struct sf_http_server sf_http_server;
 
-/* Binds host:port and serves routes (a table ending with a NULL pattern). Bodies above
- * max_body are refused by libevent; a client has timeout_s to send its request. */
+#include "collector/http_connections.h"
+
+typedef struct sf_http_server_options {
+    const char *listen;
+    size_t max_body;           /* larger bodies are refused by libevent */
+    int timeout_s;             /* a client has this long to send its request */
+    uint32_t max_connections, max_connections_per_client; /* 0 = from the open-file limit */
+    const char *tls_cert, *tls_key; /* both set: HTTPS */
+} sf_http_server_options;
+
+/* Binds and serves routes (a table ending with a NULL pattern). */
 sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app,
-                                     const char *listen, const sf_route *routes,
-                                     size_t max_body, int timeout_s, char *err, size_t err_size);
+                                     const sf_route *routes, const sf_http_server_options *o,
+                                     char *err, size_t err_size);
+void sf_http_server_get_stats(const sf_http_server *srv, sf_http_server_stats *out);
 /* Stops accepting connections; requests already received are still answered, new ones
  * on open keep-alive connections get 503 + Connection: close. */
 void sf_http_server_stop_listening(sf_http_server *srv);

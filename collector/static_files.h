@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
 #include "collector/http_server.h"
 
 /* Serves r (GET/HEAD of any path outside /api) from root. */
@@ -19,5 +21,8 @@ int sf_static_is_page(const sf_request *r);
 int sf_static_map_path(const char *root, const char *path, char *out, size_t out_size);
 /* Content type for a file name. */
 const char *sf_static_content_type(const char *name);
+
+/* True when the client asks for an HTML page (Accept names text/html). */
+bool sf_static_wants_html(sf_request *r);
 
 #endif

@@ -1,6 +1,10 @@
-/* Structured JSON-lines logging to stderr, with a per-thread correlation id. */
+/* Structured JSON-lines logging to stderr, with a per-thread correlation id. The same
+ * message is written at most REPEAT_MAX times a second; further copies in that second are
+ * counted and reported once in a "repeated" line, so no client can fill the disk by
+ * making one message repeat (a failed login, a refused connection). */
 #include "common/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,57 @@ static int log_fd = 2;
 static _Thread_local char correlation_id[129];
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+#define REPEAT_SLOTS 64
+#define REPEAT_MAX 10
+
+typedef struct repeat_slot {
+    uint64_t hash;
+    int64_t second;
+    unsigned count, suppressed;
+    char msg[96];
+} repeat_slot;
+
+static pthread_mutex_t repeat_lock = PTHREAD_MUTEX_INITIALIZER;
+static repeat_slot repeats[REPEAT_SLOTS];
+
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void write_line(sf_log_level level, const char *msg, json_t *fields);
+
+/* True when msg may be written now. A slot that fell quiet reports what it held back. */
+static int repeat_allows(sf_log_level level, const char *msg)
+{
+    uint64_t h = text_hash(msg);
+    int64_t now = sf_now_us() / 1000000;
+    repeat_slot *s = &repeats[h % REPEAT_SLOTS];
+    unsigned held = 0;
+    char held_msg[sizeof s->msg];
+    pthread_mutex_lock(&repeat_lock);
+    if (s->hash != h || s->second != now) {
+        held = s->suppressed;
+        snprintf(held_msg, sizeof held_msg, "%s", s->msg);
+        s->hash = h;
+        s->second = now;
+        s->count = 0;
+        s->suppressed = 0;
+        snprintf(s->msg, sizeof s->msg, "%s", msg);
+    }
+    int ok = ++s->count <= REPEAT_MAX;
+    if (!ok)
+        s->suppressed++;
+    pthread_mutex_unlock(&repeat_lock);
+    if (held)
+        write_line(level, "repeated messages not written",
+                   json_pack("{s:s,s:i}", "message", held_msg, "times", (int)held));
+    return ok;
+}
 
 void sf_log_set_level(sf_log_level level) { min_level = level; }
 
@@ -46,10 +101,15 @@ const char *sf_log_correlation_id(void) { return correlation_id[0] ? correlation
 
 void sf_log(sf_log_level level, const char *msg, json_t *fields)
 {
-    if (level < min_level) {
+    if (level < min_level || !repeat_allows(level, msg)) {
         json_decref(fields);
         return;
     }
+    write_line(level, msg, fields);
+}
+
+static void write_line(sf_log_level level, const char *msg, json_t *fields)
+{
     char ts[SF_RFC3339_LEN];
     json_t *line = json_object();
     json_object_set_new(line, "ts", json_string(sf_time_format(sf_now_us(), ts, sizeof ts)));

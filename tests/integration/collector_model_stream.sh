@@ -10,6 +10,7 @@ echo '<html>dashboard</html>' >"$scratch/dist/index.html"
 echo 'console.log(1)' >"$scratch/dist/assets/app-1a2b3c.js"
 "$SF_BIN/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" \
   --allow-anonymous-ingest --auto-train-rows 400 --dashboard-dir "$scratch/dist" \
+  --rate-limit 1000000 \
   >>"$scratch/collector.log" 2>&1 &
 pid=$!
 cleanup_hooks+=("kill -9 $pid 2>/dev/null")
