@@ -282,10 +282,11 @@ static caller_state identify(sf_request *r)
 static bool anonymous_allowed(sf_request *r, sf_access access)
 {
     sf_app *app = r->app;
+    /* the client's address: through a trusted proxy, the client behind it */
     if (access == SF_ACCESS_TRAFFIC || access == SF_ACCESS_INGEST)
-        return app->config.allow_anonymous_ingest && sf_addr_is_loopback(sf_request_peer(r));
+        return app->config.allow_anonymous_ingest && sf_addr_is_loopback(r->client_ip);
     if (access == SF_ACCESS_METRICS)
-        return sf_cidr_list_contains(app->metrics_allow, sf_request_peer(r));
+        return sf_cidr_list_contains(app->metrics_allow, r->client_ip);
     return false;
 }
 

@@ -453,9 +453,10 @@ sf_http_server *sf_http_server_start(struct event_base *base, struct sf_app *app
     evhttp_set_gencb(srv->http, on_request, srv);
     /* Larger bodies get libevent's own 413 before any handler sees them; each route
      * applies its own, smaller limit with the JSON error shape. Headers are bounded too
-     * (a 100 KB bearer token is refused, not parsed). */
+     * (libevent's default is no bound); a 100 KB bearer token still reaches the gate and
+     * gets its 401 without being parsed. */
     evhttp_set_max_body_size(srv->http, (ev_ssize_t)o->max_body);
-    evhttp_set_max_headers_size(srv->http, 64 * 1024);
+    evhttp_set_max_headers_size(srv->http, 128 * 1024);
     evhttp_set_timeout(srv->http, o->timeout_s);
     srv->listener = evhttp_bind_socket_with_handle(srv->http, host, port);
     if (!srv->listener) {
