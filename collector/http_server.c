@@ -262,13 +262,6 @@ static int parse_uri(sf_request *r)
 static void dispatch(sf_request *r, const sf_route *routes)
 {
     enum evhttp_cmd_type method = evhttp_request_get_command(r->req);
-    /* A browser reloading the dashboard's Metrics page asks /metrics for HTML: that is the
-     * app's page, not the Prometheus exposition (api.md). */
-    if (strcmp(r->path, "/metrics") == 0 && (method == EVHTTP_REQ_GET || method == EVHTTP_REQ_HEAD) &&
-        sf_static_wants_html(r)) {
-        sf_static_serve(r, sf_app_dashboard_dir(r->app));
-        return;
-    }
     char allow[128] = "";
     if (sf_static_is_page(r)) { /* a browser reloading the dashboard's /metrics page */
         sf_static_serve(r, sf_app_dashboard_dir(r->app));

@@ -106,9 +106,3 @@ void sf_static_serve(sf_request *r, const char *root)
 }
 
 const char *sf_app_dashboard_dir(struct sf_app *app) { return app->config.dashboard_dir; }
-
-bool sf_static_wants_html(sf_request *r)
-{
-    const char *accept = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Accept");
-    return accept && strstr(accept, "text/html") != NULL;
-}

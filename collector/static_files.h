@@ -22,7 +22,5 @@ int sf_static_map_path(const char *root, const char *path, char *out, size_t out
 /* Content type for a file name. */
 const char *sf_static_content_type(const char *name);
 
-/* True when the client asks for an HTML page (Accept names text/html). */
-bool sf_static_wants_html(sf_request *r);
 
 #endif

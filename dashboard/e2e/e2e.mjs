@@ -22,7 +22,10 @@ const adminToken = await api.account('e2e_admin', PASSWORD); // the first accoun
 await api.account('e2e_analyst', PASSWORD);
 
 const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+// bypassCSP: axe-core is injected as an inline script, which the collector's
+// Content-Security-Policy (script-src 'self') rightly refuses.
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light',
+  bypassCSP: true });
 const consoleErrors = [];
 context.on('page', (p) => watch(p));
 function watch(page) {
