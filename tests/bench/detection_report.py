@@ -14,7 +14,9 @@ from them that are in no scenario window are "planted background". A scenario's 
 are those from its clients within its window (and on its route when the clients are normal
 visitors): they are not "real" either.
 TRAFFIC.csv: id,epoch,ip,route,status,is_anomaly,type,score,user_agent
-ANOMALIES.csv: id,traffic_id,type,score,reasons(json),epoch,count
+ANOMALIES.csv: id,traffic_id,type,score,reasons(json),epoch,count[,subject,first,last]
+A scenario's anomaly rows: those opened by one of its records, and incidents whose subject
+is one of its clients or its route and whose first..last seen overlaps its window.
 """
 import csv
 import ipaddress
@@ -40,7 +42,10 @@ def in_clients(ip, spec):
     if not ip:
         return False
     if "/" in spec:
-        return ipaddress.ip_address(ip) in ipaddress.ip_network(spec)
+        try:
+            return ipaddress.ip_address(ip) in ipaddress.ip_network(spec)
+        except ValueError:
+            return False
     if "-" in spec.rsplit(".", 1)[-1]:
         base, rng = spec.rsplit(".", 1)
         lo, hi = (int(x) for x in rng.split("-"))
@@ -53,6 +58,19 @@ def epoch(rfc3339):
     from datetime import datetime
     return datetime.strptime(rfc3339[:26], "%Y-%m-%dT%H:%M:%S.%f").timestamp() - \
         (datetime(1970, 1, 1) - datetime.utcfromtimestamp(0)).total_seconds()
+
+
+def incident_of(r, anomalies):
+    """The open incident a flagged record joined: same type, its client or route as subject,
+    its time within first..last seen (None when the collector keeps no incidents)."""
+    for a in anomalies:
+        if a["first"] is None or a["type"] != r["type"] or not (a["first"] - 1 <= r["t"] <= a["last"] + 1):
+            continue
+        kind, _, what = a["subject"].partition(" ")
+        if (kind in ("client", "address") and what.split()[0] == r["ip"]) or \
+           (kind == "route" and what.split()[-1] == r["route"]):
+            return a
+    return None
 
 
 def pct(a, b):
@@ -84,7 +102,10 @@ def main():
         for r in csv.reader(f):
             anomalies.append({"id": int(r[0]), "traffic_id": int(r[1]), "type": r[2],
                               "score": float(r[3] or 0), "reasons": json.loads(r[4] or "[]"),
-                              "t": float(r[5]), "count": int(r[6] or 1)})
+                              "t": float(r[5]), "count": int(float(r[6] or 1)),
+                              "subject": r[7] if len(r) > 7 else "",
+                              "first": float(r[8]) if len(r) > 8 and r[8] else None,
+                              "last": float(r[9]) if len(r) > 9 and r[9] else None})
     anomalies_by_traffic = defaultdict(list)
     for a in anomalies:
         anomalies_by_traffic[a["traffic_id"]].append(a)
@@ -170,14 +191,30 @@ def main():
     for k in sorted(slices):
         p("| %d-%d | %d | %d | %s |" % (6 * k, 6 * k + 6, slices[k][0], slices[k][1], pct(slices[k][1], slices[k][0])))
 
-    p("\nReasons given on the measured real records flagged (numbers replaced by N; first "
-      "reason of each):\n\n| reason | records |\n|---|---:|")
-    reasons = Counter()
+    p("\nWhat the collector said about the measured real records it flagged: the first reason "
+      "of the anomaly row each record opened or joined (its incident), numbers replaced by N:\n\n"
+      "| reason | records | anomaly rows |\n|---|---:|---:|")
+    reasons, rows_of = Counter(), defaultdict(set)
     for r in flagged:
-        rs = anomalies_by_traffic.get(r["id"])
-        reasons[shape(rs[0]["reasons"][0]) if rs and rs[0]["reasons"] else "(no anomaly row for this record)"] += 1
+        a = (anomalies_by_traffic.get(r["id"]) or [None])[0] or incident_of(r, anomalies)
+        key = shape(a["reasons"][0]) if a and a["reasons"] else "(no anomaly row found for this record)"
+        reasons[key] += 1
+        if a:
+            rows_of[key].add(a["id"])
     for reason, n in reasons.most_common(12):
-        p("| %s | %d |" % (reason.replace("|", "/")[:160], n))
+        p("| %s | %d | %d |" % (reason.replace("|", "/")[:200], n, len(rows_of[reason])))
+    # The forest's own first reason is its score; what it found unusual follows.
+    features = Counter()
+    opened = {r["id"] for r in flagged}
+    for a in anomalies:
+        if a["type"] == "pattern_anomaly" and a["traffic_id"] in opened:
+            for reason in a["reasons"][1:3]:
+                features[shape(reason)] += 1
+    if features:
+        p("\nWhat the forest found unusual on those (the next two reasons of each pattern_anomaly row "
+          "opened by a measured real record):\n\n| reason | anomaly rows |\n|---|---:|")
+        for reason, n in features.most_common(10):
+            p("| %s | %d |" % (reason.replace("|", "/")[:200], n))
 
     # Scenarios.
     p("\n### Planted scenarios\n")
@@ -193,6 +230,14 @@ def main():
         types = Counter(r["type"] for r in mine if r["flag"])
         first = next(((i + 1, r["t"] - t0) for i, r in enumerate(mine) if r["flag"] and r["type"] in expect), None)
         rows_made = {a["id"] for r in mine for a in anomalies_by_traffic.get(r["id"], [])}
+        t1 = epoch(s["end"])
+        for a in anomalies:
+            if a["first"] is None or a["last"] < t0 or a["first"] > t1:
+                continue
+            kind, _, what = a["subject"].partition(" ")
+            if (kind in ("client", "address") and in_clients(what.split()[0], s["clients"])) or \
+               (kind == "route" and (what == s["route"] or what.endswith(" " + s["route"]))):
+                rows_made.add(a["id"])
         ok10 = first is not None and first[1] <= 10.0
         results.append({"name": s["name"], "requests": len(mine), "detected": first is not None,
                         "first_request": first[0] if first else None,

@@ -1,7 +1,7 @@
 /* The driver's scheduled attack scenarios (`drive --scenarios`): each at a known time from
  * known addresses, so a test can check that the collector named it, and a demo shows each
- * one. They run one at a time in the order scan, bruteforce, latency, flood,
- * bruteforce-distributed, injection, 5xx, oversized. They imitate the real thing at the rates real tools run at, and cross the
+ * one. They run one at a time in the order bruteforce, scan, latency, flood, injection,
+ * 5xx, oversized, bruteforce-distributed. They imitate the real thing at the rates real tools run at, and cross the
  * collector's default thresholds because real attacks do:
  *   latency    the busy API route (the product listing every page load calls) answers
  *              ~600 ms instead of ~6 ms for 12 s: every visitor's request, no extra load
