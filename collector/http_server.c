@@ -35,6 +35,7 @@ struct sf_http_server {
     SSL_CTX *tls;              /* NULL: plain HTTP */
     struct event *accept_resume;
     uint64_t accept_pauses;
+    int64_t last_pause_log_us;
 };
 
 /* The listener's error callback gets evhttp's argument, not ours: one server a process. */
@@ -387,8 +388,14 @@ static void on_accept_error(struct evconnlistener *listener, void *arg)
         evconnlistener_disable(listener);
         srv->accept_pauses++;
         int shed = sf_connections_shed_idle(srv->conns, 8);
-        sf_log(SF_LOG_WARN, "out of file descriptors: accepting paused for 100 ms",
-               json_pack("{s:s,s:i}", "error", strerror(err), "idle_connections_closed", shed));
+        /* once every 10 s at most: the pauses themselves are counted in /metrics */
+        int64_t now = sf_monotonic_us();
+        if (now - srv->last_pause_log_us > 10000000) {
+            srv->last_pause_log_us = now;
+            sf_log(SF_LOG_WARN, "out of file descriptors: accepting paused for 100 ms at a time",
+                   json_pack("{s:s,s:i,s:I}", "error", strerror(err), "idle_connections_closed", shed,
+                             "pauses_so_far", (json_int_t)srv->accept_pauses));
+        }
         struct timeval tv = {0, 100000};
         evtimer_add(srv->accept_resume, &tv);
     } else {

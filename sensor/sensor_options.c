@@ -3,6 +3,8 @@
  * the next flag, so "-r a.pcap b.pcap" reads both in order. */
 #include "sensor/sensor_options.h"
 
+#include "sensor/http_tls.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,9 @@ int sf_sensor_options_parse(sf_sensor_options *o, int argc, char **argv, char *e
     }
     free(args);
     if (rc == 0 && o->token_file && o->token_file[0] && read_token_file(o, err, err_size))
+        rc = -1;
+    /* The uploader's TLS trusts this file alone from its first connection on. */
+    if (rc == 0 && o->ca_file && o->ca_file[0] && sf_tls_set_ca_file(o->ca_file, err, err_size))
         rc = -1;
     if (rc == 0 && o->collector && o->collector[0] && (!o->token || !o->token[0])) {
         snprintf(err, err_size, "--collector needs an ingest token: --token-file FILE or "
