@@ -74,7 +74,7 @@ sf_flow *sf_flow_lookup(sf_flow_table *t, uint8_t family, const uint8_t *src, ui
     return NULL;
 }
 
-static void list_unlink(sf_flow **head, sf_flow **tail, sf_flow *f)
+static inline void list_unlink(sf_flow **head, sf_flow **tail, sf_flow *f)
 {
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
@@ -173,7 +173,7 @@ void sf_flow_touch(sf_flow_table *t, sf_flow *f, int64_t now_us)
     if (now_us > f->last_us)
         f->last_us = now_us;
     if (t->lru_head != f) {
-        lru_unlink(t, f);
+        list_unlink(&t->lru_head, &t->lru_tail, f);   /* not in time-wait: on the LRU list */
         lru_push_head(t, f);
     }
 }

@@ -112,8 +112,10 @@ static int line_has_version(const uint8_t *p, size_t len)
     return n >= 8 && memmem(p, n, " HTTP/", 6) != NULL;
 }
 
-static sf_http_kind kind_at(const uint8_t *p, size_t len, sf_http_kind want, int strict)
+static inline sf_http_kind kind_at(const uint8_t *p, size_t len, sf_http_kind want, int strict)
 {
+    if (p[0] < 'A' || p[0] > 'Z')   /* every method and "HTTP/" start so: most body lines stop here */
+        return SF_HTTP_NOT;
     if ((want & SF_HTTP_REQUEST) && method_at(p, len) == 1 && (!strict || line_has_version(p, len)))
         return SF_HTTP_REQUEST;
     if ((want & SF_HTTP_REQUEST) && unknown_method_request_at(p, len))

@@ -211,7 +211,7 @@ static int run_file(sensor *s, sf_pcap_file *pf, const char *name, sf_file_filte
     char err[256];
     int n, count = 0;
     while (!stop_requested && (n = sf_pcap_next(pf, &p, err, sizeof err)) == 1) {
-        if (sf_file_filter_match(ff, p.dlt, p.data, p.caplen, p.wirelen))
+        if (!ff->expr || sf_file_filter_match(ff, p.dlt, p.data, p.caplen, p.wirelen))
             sf_workers_packet(s->workers, p.dlt, p.ts_us, p.data, p.caplen, p.wirelen);
         if (++count % 4096 == 0)
             periodic(s, sf_now_us());
