@@ -6,6 +6,7 @@
  * a sensor's JSON is not trusted). POST /api/sensors makes an ingest token for a new
  * sensor; the token is shown once, only its hash is kept. */
 #include "collector/api_sensors.h"
+#include "collector/detect_sensors.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -159,6 +160,8 @@ void sf_api_sensor_heartbeat(sf_request *r)
         h->params[4] = stats_text;
         stats_text = NULL;
         sf_sensor_registry_seen(r->app->sensors, values[0], sf_now_us());
+        if (r->app->sensor_watch)
+            sf_sensor_watch_heartbeat(r->app->sensor_watch, values[0], sf_now_us());
     }
     free(stats_text);
     json_decref(root);

@@ -47,6 +47,8 @@ typedef struct sf_app {
     char **cors_origins;           /* NULL-terminated; exact Origin values allowed */
     bool closing;                  /* workers are stopping: late lookups answer 503 */
     sf_sensor_registry *sensors;   /* sensors heard from, for health */
+    struct sf_sensor_watch *sensor_watch; /* heartbeats, for sensor_silence (detect_sensors.h) */
+    struct event *sensor_watch_timer;
     sf_live_stream *stream;        /* GET /api/stream subscribers */
     int64_t started_us;            /* monotonic */
 } sf_app;

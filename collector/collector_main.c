@@ -24,6 +24,7 @@
 #include "collector/auth_password.h"
 #include "collector/cli_accounts.h"
 #include "collector/db_migrations.h"
+#include "collector/detect_sensors.h"
 #include "collector/http_cors.h"
 #include "collector/http_server.h"
 #include "collector/pg_embedded.h"
@@ -196,6 +197,9 @@ static int start_workers(sf_app *app)
                               app->config.write_group_max, (int)app->config.retention_days,
                               (int)app->config.aggregate_retention_days};
     app->writer = sf_db_writer_start(&wc, app->mailbox);
+    app->sensor_watch = sf_sensor_watch_new();
+    if (app->sensor_watch)
+        sf_sensor_watch_start(app);
     /* Older records would be dropped by the retention job: refuse them (an hour of slack
      * for clocks and for demo data generated exactly retention_days back). */
     sf_ingest_pipeline_config pc = {(int)app->config.ingest_workers, 256,
@@ -245,6 +249,7 @@ static void on_signal(evutil_socket_t sig, short events, void *arg)
 static void stop_workers(sf_app *app)
 {
     app->closing = true;
+    sf_sensor_watch_stop(app);
     sf_auth_lookup_stop(app->auth_lookup); /* before the mailbox: it posts there */
     sf_ingest_pipeline_stop(app->ingest);
     sf_db_writer_stop(app->writer, app->config.shutdown_drain_ms);
@@ -262,6 +267,7 @@ static void stop_workers(sf_app *app)
     sodium_memzero(&app->jwt_key, sizeof app->jwt_key);
     sf_sensor_registry_free(app->sensors);
     sf_detectors_destroy(&app->detectors);
+    sf_sensor_watch_free(app->sensor_watch);
 }
 
 static int serve(sf_app *app)

@@ -222,19 +222,54 @@ static double forest_scale(const struct sf_iforest *model, double score)
     return below < SF_DETECT_THRESHOLD - 0.001 ? below : SF_DETECT_THRESHOLD - 0.001;
 }
 
+/* Is the measure the forest found most unusual also unusual for the request's route (its
+ * baseline when warm, else the site's 99.9th percentile)? A request's latency and size
+ * belong to its route: the forest compares them with the whole site, where a route that
+ * always serves 50 MB, or always takes 2 s, looks like an outlier every time. */
+static bool unusual_for_route(const char *top, const sf_ingest_item *it, const sf_route_view *rv)
+{
+    const sf_record *r = &it->rec;
+    const sf_baseline_value *b, *site;
+    double value;
+    if (strcmp(top, "meta.latency_ms_log") == 0) {
+        b = &rv->latency, site = &rv->site_latency, value = r->response_time_ms;
+    } else if (strcmp(top, "meta.response_bytes_log") == 0) {
+        b = &rv->response_size, site = &rv->site_response_size;
+        value = (double)(r->response_size_bytes != SF_ABSENT ? r->response_size_bytes : r->resp_body_bytes);
+    } else {
+        b = &rv->request_size, site = &rv->site_request_size;
+        value = (double)(r->request_size_bytes != SF_ABSENT ? r->request_size_bytes : r->req_body_bytes);
+    }
+    if (b->judged)
+        return value > b->upper;
+    return site->judged && value > site->p999;
+}
+
 static void forest_finding(const struct sf_iforest *model, const sf_ingest_item *it,
-                           const float *row, double score, sf_verdict *v, json_t **extra)
+                           const sf_route_view *rv, const float *row, double score, sf_verdict *v,
+                           json_t **extra)
 {
     sf_reason reasons[3];
     size_t n = sf_model_reasons(model, &it->rec, NULL, 0, row, reasons, 3);
     /* A failed login belongs to its route (distributed attempts are one incident); any
      * other unusual request to its client (a scan's or a flood's first requests). */
     bool auth = (it->rec.status_code == 401 || it->rec.status_code == 403) && is_auth_route(it->route);
-    sf_verdict_add(v, "pattern_anomaly", auth ? SF_SUBJECT_ROUTE : SF_SUBJECT_CLIENT,
+    /* What the forest found most unusual says what it is about: a latency or a size is the
+     * route's symptom (it joins the route's latency or size incident), anything else the
+     * client's behaviour. */
+    const char *top = n > 0 ? model->feature_names[reasons[0].feature] : "";
+    const char *family = strcmp(top, "meta.latency_ms_log") == 0 ? "latency"
+                         : strcmp(top, "meta.response_bytes_log") == 0 ||
+                                   strcmp(top, "meta.request_bytes_log") == 0 ? "size" : NULL;
+    if (family && !unusual_for_route(top, it, rv))
+        return;
+    sf_verdict_add(v, "pattern_anomaly", auth || family ? SF_SUBJECT_ROUTE : SF_SUBJECT_CLIENT,
                    forest_scale(model, score), "isolation_forest",
                    "unusual request for this site: forest score %.2f, threshold %.2f (trained on "
                    "%llu of its requests)", score, model->threshold,
                    (unsigned long long)model->train_rows);
+    if (family)
+        v->findings[v->n - 1].family = family;
     *extra = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(*extra, json_string(reasons[i].text));
@@ -254,7 +289,7 @@ static void conclude(sf_detectors *d, const struct sf_iforest *model, sf_ingest_
     if (score >= 0) {
         it->model_version = d->model_version;
         if (d->model_judges && score >= model->threshold)
-            forest_finding(model, it, row, score, &v, &forest_reasons);
+            forest_finding(model, it, &c->route, row, score, &v, &forest_reasons);
     }
     it->is_anomaly = v.best >= 0;
     double scaled = score >= 0 ? forest_scale(model, score) : 0;
@@ -279,6 +314,7 @@ static void conclude(sf_detectors *d, const struct sf_iforest *model, sf_ingest_
     json_decref(forest_reasons);
     it->features = features_json(score >= 0 ? model : NULL, row, base);
     it->subject_kind = (int)best->subject;
+    it->family = best->family;
 }
 
 /* ---- step 4: incidents ---- */
@@ -299,7 +335,7 @@ static void add_to_incident(sf_detectors *d, sf_ingest_job *job, sf_ingest_item 
     char subject[SF_INCIDENT_SUBJECT_MAX], key[SF_INCIDENT_KEY_MAX];
     long *slot;
     subject_text(it, c, subject, sizeof subject);
-    it->incident_opened = sf_incident_note(d->incidents, sf_type_family(it->anomaly_type), subject,
+    it->incident_opened = sf_incident_note(d->incidents, it->family, subject,
                                            it->demo, it->ts_us, d->cfg.incident_quiet_ms * 1000,
                                            d->job_serial, key, &slot);
     sf_incident_update *u = *slot >= 0 ? &job->incidents[*slot] : NULL;

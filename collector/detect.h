@@ -107,6 +107,14 @@ uint64_t sf_detectors_client_evictions(sf_detectors *d);
 /* Real records judged since start. */
 int64_t sf_detectors_real_records(sf_detectors *d);
 
+/* The columns of a site's own model. Not the hour of day: a model trained on the first
+ * hours of a site has not seen the others, and would flag every new hour. Not the ctx.
+ * group (a client's last minute): page loads, NAT and proxies make it look like bursts and
+ * scans, and those are judged by the behaviour detectors, with thresholds, instead. */
+#define SF_SITE_MODEL_FEATURES                                                                 \
+    "meta.latency_ms_log,meta.request_bytes_log,meta.response_bytes_log,meta.status_class,"   \
+    "meta.method,meta.user_agent_length,kw.,profile.surprise"
+
 struct sf_model_train_options;
 /* Trains an HTTP model on items (normal traffic), with each record's client context
  * computed afresh in time order, as the live detectors would have seen it. features: the

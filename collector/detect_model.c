@@ -187,7 +187,7 @@ static sf_iforest *train_from_rows(sf_model_manager *m, PGresult *r, char *err, 
         opts.forest.seed = (uint64_t)sf_now_us();
         opts.forest.range_extension = SF_HTTP_RANGE_EXTENSION;
         opts.contamination = m->cfg.contamination;
-        model = sf_train_from_items(items, n, NULL, &opts, err, err_size);
+        model = sf_train_from_items(items, n, SF_SITE_MODEL_FEATURES, &opts, err, err_size);
         for (size_t i = 0; i < n; i++)
             sf_ingest_item_clear(&items[i]);
         free(items);

@@ -14,10 +14,10 @@ typedef struct type_info {
 /* Ranks: attacks in the payload, then client behaviour, then route symptoms, then the
  * forest's "unusual" (it names a type only when nothing more specific fired). */
 static const type_info types[] = {
-    {"sql_injection", "payload-sqli", "critical", 90},
-    {"xss", "payload-xss", "critical", 89},
-    {"path_traversal", "payload-traversal", "critical", 88},
-    {"injection_attempt", "payload-injection", "high", 87},
+    {"sql_injection", "behaviour", "critical", 90},
+    {"xss", "behaviour", "critical", 89},
+    {"path_traversal", "behaviour", "critical", 88},
+    {"injection_attempt", "behaviour", "high", 87},
     {"brute_force", "behaviour", "high", 80},
     {"endpoint_scan", "behaviour", "medium", 70},
     {"request_flood", "behaviour", "high", 60},

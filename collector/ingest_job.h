@@ -29,6 +29,7 @@ typedef struct sf_ingest_item {
     json_t *features;          /* object, anomalies only */
     bool incident_opened;      /* its finding opened a new incident (live stream) */
     int subject_kind;          /* its incident's subject (detect_verdict.h sf_subject) */
+    const char *family;        /* its incident's family (static string) */
     bool demo;
     int ground_truth;          /* -1 unknown, 0 normal, 1 anomaly (demo generation) */
     int64_t traffic_id;        /* assigned by the writer */

@@ -51,12 +51,14 @@ static const token_def injection_tokens[] = {
     {"wget http", STRONG}, {"curl ", 0}, {"curl http", STRONG}, {"&&", 0}, {"nc -", 0},
     {"exec(", STRONG}, {"system(", STRONG}, {"%n", 0}, {"%s%s", 0}, {"(&", 0}, {"(|", 0},
     {"*)(", 0}, {"' and '", 0}, {NULL, 0}};
+/* Files a site does not mean to serve: backups, editor leftovers, configuration, source and
+ * databases. Not the formats sites publish for download (archives, .jar, .exe, .log): on a
+ * real site those are ordinary requests. */
 static const token_def backup_ext_tokens[] = {
     {".bak", 0}, {".old", 0}, {".orig", 0}, {".inc", 0}, {".cfg", 0}, {".conf", 0},
-    {".config", 0}, {".log", 0}, {".sql", 0}, {".swp", 0}, {"~", 0}, {".tmp", 0},
-    {".save", 0}, {".copy", 0}, {".zip", 0}, {".tar", 0}, {".gz", 0}, {".jar", 0},
-    {".war", 0}, {".ini", 0}, {".java", 0}, {".class", 0}, {".ds_store", 0}, {".dat", 0},
-    {".db", 0}, {".mdb", 0}, {".sh", 0}, {".exe", 0}, {".dll", 0}, {NULL, 0}};
+    {".config", 0}, {".sql", 0}, {".swp", 0}, {"~", 0}, {".tmp", 0},
+    {".save", 0}, {".copy", 0}, {".war", 0}, {".ini", 0}, {".java", 0}, {".class", 0},
+    {".ds_store", 0}, {".dat", 0}, {".db", 0}, {".mdb", 0}, {".sh", 0}, {NULL, 0}};
 
 /* Every token of every class, indexed by its first byte, so one pass over the text finds
  * them all (the collector runs this on every record; a strstr per token was a fifth of

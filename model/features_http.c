@@ -40,6 +40,7 @@ static const struct {
     {"meta.status_class", {"status class (hundreds)", "", 0}},
     {"meta.method", {"method code", "", 0}},
     {"meta.hour_utc", {"hour of day (UTC)", "", 0}},
+    {"meta.user_agent_length", {"user-agent length", "chars", 0}},
     {"path.length", {"path length", "chars", 0}},
     {"path.depth", {"path depth", "segments", 0}},
     {"query.params", {"query parameter count", "", 0}},

@@ -312,7 +312,7 @@ int main(int argc, char **argv)
             opts.forest.seed = 7;
             opts.forest.range_extension = SF_HTTP_RANGE_EXTENSION;
             opts.contamination = getenv("CONTAMINATION") ? atof(getenv("CONTAMINATION")) : 0.002;
-            sf_iforest *model = sf_train_from_items(train, m, NULL, &opts, err, sizeof err);
+            sf_iforest *model = sf_train_from_items(train, m, getenv("FEATURES") ? getenv("FEATURES") : SF_SITE_MODEL_FEATURES, &opts, err, sizeof err);
             if (model)
                 sf_detectors_set_model(&d, model, (int)next_milestone, true);
             fprintf(stderr, "trained at %zu records on %zu (%s)\n", at + n, m, model ? "ok" : err);

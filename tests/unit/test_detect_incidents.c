@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collector/detect_incidents.h"
+#include "collector/detect_sensors.h"
 #include "detect_test_util.h"
 
 static void test_quiet_period_edges(void)
@@ -109,6 +110,37 @@ static void test_types_of_one_family_share_an_incident(void)
     sf_detectors_destroy(&d);
 }
 
+/* Heartbeats every 10 s, then silence: reported once, at 60 s, not at 59 s. */
+static void test_sensor_silence_edges(void)
+{
+    sf_detectors d;
+    sf_detectors_init(&d, NULL);
+    sf_sensor_watch *w = sf_sensor_watch_new();
+    for (int i = 0; i < 5; i++)
+        sf_sensor_watch_heartbeat(w, "edge-1", T0 + i * 10 * SEC);
+    sf_sensor_watch_heartbeat(w, "once", T0); /* a single heartbeat is not a rhythm */
+    int64_t last = T0 + 40 * SEC;
+    sf_ingest_job *job = sf_ingest_job_new();
+    sf_sensor_watch_check(w, &d, last + 59 * SEC, job);
+    CU_ASSERT_EQUAL(job->n_incidents, 0);
+    sf_sensor_watch_check(w, &d, last + 60 * SEC, job);
+    CU_ASSERT_EQUAL(job->n_incidents, 1);
+    if (job->n_incidents == 1) {
+        CU_ASSERT_STRING_EQUAL(job->incidents[0].type, "sensor_silence");
+        CU_ASSERT_STRING_EQUAL(job->incidents[0].subject, "sensor edge-1");
+        CU_ASSERT_PTR_NOT_NULL(strstr(json_string_value(json_array_get(job->incidents[0].reasons, 0)),
+                                      "no heartbeat for 60 s"));
+    }
+    sf_sensor_watch_check(w, &d, last + 90 * SEC, job); /* the same silence: not again */
+    CU_ASSERT_EQUAL(job->n_incidents, 1);
+    sf_sensor_watch_heartbeat(w, "edge-1", last + 100 * SEC); /* back, then silent again */
+    sf_sensor_watch_check(w, &d, last + 170 * SEC, job);
+    CU_ASSERT_EQUAL(job->n_incidents, 2);
+    sf_ingest_job_free(job);
+    sf_sensor_watch_free(w);
+    sf_detectors_destroy(&d);
+}
+
 void sf_test_register_detect_incidents(void)
 {
     CU_pSuite s = CU_add_suite("detect_incidents", NULL, NULL);
@@ -116,4 +148,5 @@ void sf_test_register_detect_incidents(void)
     CU_add_test(s, "the table is bounded", test_bounded_table);
     CU_add_test(s, "one incident per attack within a job", test_one_incident_per_attack_in_a_job);
     CU_add_test(s, "types of one family share an incident", test_types_of_one_family_share_an_incident);
+    CU_add_test(s, "sensor silence: 59 vs 60 s, once per silence", test_sensor_silence_edges);
 }
