@@ -99,8 +99,14 @@ const listed = (await page.$$('[data-testid=anomaly-row]')).length;
 check(`anomalies page lists the unresolved ones (${listed} of ${open.total})`, listed === Math.min(50, open.total));
 check('a guest sees no resolve button', (await page.$$('button:has-text("Resolve")')).length === 0);
 
+// A sensor reports (heartbeat), so the Sensors page has one to show.
+await api.call('POST', '/api/sensors/heartbeat', { token: adminToken, json: { sensor_id: 'edge-1', hostname: 'web-1', interface: 'eth0', version: '0.1.0',
+  stats: { packets: 1843220, kernel_drops: 12, interface_drops: 0, capture_loss_pct: 0.02, flows: 5120, transactions: 48211, parse_errors: 3, tcp_gaps: 1, spooled_bytes: 0 } } });
+
 // --- Every page in light mode, as a guest -----------------------------------------------------
 for (const [name, path] of PAGES) { await page.goto(base + path); await shootAndCheck(name, 'light'); }
+await page.goto(`${base}/sensors`);
+check('the sensor is listed with its capture health', ((await page.textContent('[data-testid=sensor]')) ?? '').includes('1,843,220'));
 
 // --- An analyst resolves one and labels one ---------------------------------------------------
 await page.click('button:has-text("Sign out")');
@@ -141,6 +147,15 @@ const latest = (await api.call('GET', '/api/model-metrics?limit=1', { token: ana
 const shown = await page.textContent('[data-testid=score-precision] .stat-value');
 check(`evaluate shows the API's precision (${shown})`, shown === `${(latest.precision * 100).toFixed(1)}%`);
 check('confusion matrix shown', (await page.textContent('[data-testid=confusion]')).includes(String(latest.true_positives)));
+
+// Retrain: the server's progress or outcome is shown (200 demo records may be too few to train on).
+await page.click('[data-testid=retrain]');
+await page.waitForSelector('[data-testid=training]', { timeout: 20000 });
+await page.waitForFunction(() => !/Training on/.test(document.querySelector('[data-testid=training]')?.textContent ?? ''), null, { timeout: 60000 });
+const model = await api.call('GET', '/api/model', { token: analystToken });
+const trainingText = await page.textContent('[data-testid=training]');
+check(`retrain shows the server's outcome (${trainingText.trim().slice(0, 80)})`, model.training.state === 'failed'
+  ? trainingText.includes(model.training.last_error) : trainingText.includes('finished'));
 
 // --- Dark mode survives a reload --------------------------------------------------------------
 await page.click('[data-testid=theme-toggle]');

@@ -24,8 +24,8 @@ export function chartData(s: Series): uPlot.AlignedData {
     s.times.map((t) => t / 1000),
     s.requests,
     s.errors,
-    avg,
     s.p95,
+    avg,
   ] as uPlot.AlignedData;
 }
 
@@ -44,9 +44,9 @@ function decades(_u: uPlot, _axis: number, min: number, max: number): number[] {
 }
 
 /** Markers only where values are few, so isolated latency points (sparse traffic) are visible. */
-function sparsePoints(color: string): uPlot.Series.Points {
+function sparsePoints(color: string, size = 5): uPlot.Series.Points {
   return {
-    size: 5, fill: color, stroke: color,
+    size, fill: color, stroke: color,
     show: (u: uPlot, si: number) => {
       const values = u.data[si] ?? [];
       let n = 0;
@@ -73,8 +73,8 @@ function options(width: number, height: number, spanMs: number): uPlot.Options {
       { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString()) },
       { label: 'Requests', scale: 'count', stroke: cssVar('--chart-requests'), fill: cssVar('--chart-requests-fill'), width: 1.5, points: { show: false }, value: (_u, v) => formatCount(v) },
       { label: 'Errors (4xx+5xx)', scale: 'count', stroke: cssVar('--chart-errors'), width: 1.5, points: { show: false }, value: (_u, v) => formatCount(v) },
+      { label: 'p95 (slowest route)', scale: 'ms', stroke: cssVar('--chart-p95'), width: 1, dash: [4, 4], points: sparsePoints(cssVar('--chart-p95'), 3), value: (_u, v) => formatMs(v) },
       { label: 'Avg latency', scale: 'ms', stroke: cssVar('--chart-latency'), width: 1.5, points: sparsePoints(cssVar('--chart-latency')), value: (_u, v) => formatMs(v) },
-      { label: 'p95 (slowest route)', scale: 'ms', stroke: cssVar('--chart-p95'), width: 1, dash: [4, 4], points: sparsePoints(cssVar('--chart-p95')), value: (_u, v) => formatMs(v) },
     ],
   };
 }

@@ -28,7 +28,7 @@ export default function MetricsPage() {
       <div className="page-head">
         <div>
           <h1>Metrics</h1>
-          <p className="muted">{info.label}, {BUCKET_LABEL[bucket]} buckets, every route merged in the chart.</p>
+          <p className="muted">{info.label} in buckets of {BUCKET_LABEL[bucket]}; every route merged in the chart.</p>
         </div>
         <RangePicker range={range} bucket={bucket} />
       </div>
