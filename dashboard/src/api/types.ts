@@ -49,7 +49,8 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type AnomalyLabel = 'true_positive' | 'false_positive';
 
 export interface TrafficLog {
-  id: number;
+  /** null for an incident no single record opened (a route gone quiet, a silent sensor). */
+  id: number | null;
   endpoint: string;
   method: string;
   status_code: number;
@@ -70,6 +71,13 @@ export interface Anomaly {
   detector?: string;
   model_version?: number;
   traffic_log: TrafficLog | null;
+  /** An anomaly is an incident: the records it covers, when (traffic time), and about whom. */
+  count?: number;
+  first_seen?: string | null;
+  last_seen?: string | null;
+  subject?: string | null;
+  /** Set by the dashboard on items from the live stream until the stored row replaces them. */
+  fromStream?: boolean;
 }
 
 export interface AnomalyPage {

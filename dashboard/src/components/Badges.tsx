@@ -6,6 +6,7 @@ const TYPE_TONE: Record<string, string> = {
   server_error: 'red', client_error: 'orange', response_time_spike: 'yellow', large_request: 'purple',
   large_response: 'purple', pattern_anomaly: 'blue', sql_injection: 'red', xss: 'red', path_traversal: 'red',
   injection_attempt: 'red', brute_force: 'red', endpoint_scan: 'orange', request_flood: 'orange',
+  error_rate_spike: 'red', latency_regression: 'yellow', traffic_drop: 'orange', sensor_silence: 'orange',
 };
 
 export function TypeBadge({ type }: { type: string }) {
@@ -16,6 +17,12 @@ const SEVERITY_TONE: Record<Severity, string> = { low: 'grey', medium: 'yellow',
 
 export function SeverityBadge({ severity }: { severity: Severity }) {
   return <span className={`badge tone-${SEVERITY_TONE[severity] ?? 'grey'}`}>{typeLabel(severity)}</span>;
+}
+
+/** "×42" when an incident covers more than one record. */
+export function CountBadge({ count }: { count: number | undefined }) {
+  if (!count || count <= 1) return null;
+  return <span className="badge tone-grey" title={`${count} records in this incident`}>×{count.toLocaleString('en-US')}</span>;
 }
 
 export function ResolvedBadge({ resolved }: { resolved: boolean }) {

@@ -7,10 +7,10 @@ export const PAGE_SIZE = 50;
 /** A severity filter is applied here (the API has none) over this many newest matches. */
 export const SEVERITY_SCAN = 1000;
 
-/** The detectors' types (collector/detectors.c). */
-export const TYPES = ['server_error', 'client_error', 'response_time_spike', 'large_request', 'large_response',
-  'pattern_anomaly', 'sql_injection', 'xss', 'path_traversal', 'injection_attempt', 'brute_force', 'endpoint_scan',
-  'request_flood'];
+/** The detectors' types, strongest first (collector/detect_verdict.c). */
+export const TYPES = ['sql_injection', 'xss', 'path_traversal', 'injection_attempt', 'brute_force', 'endpoint_scan',
+  'request_flood', 'error_rate_spike', 'server_error', 'latency_regression', 'response_time_spike', 'traffic_drop',
+  'sensor_silence', 'large_request', 'large_response', 'pattern_anomaly'];
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 export const TIME_RANGES: { key: string; label: string; ms: number | null }[] = [
   { key: '', label: 'Any time', ms: null },

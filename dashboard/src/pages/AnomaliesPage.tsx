@@ -5,11 +5,13 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { api } from '../api/client';
 import type { Anomaly } from '../api/types';
 import { AnomalyActions } from '../components/AnomalyActions';
-import { ResolvedBadge, SeverityBadge, TypeBadge, LabelBadge } from '../components/Badges';
+import { CountBadge, ResolvedBadge, SeverityBadge, TypeBadge, LabelBadge } from '../components/Badges';
+import { describeRequest } from '../components/AnomalyList';
 import { Pagination } from '../components/Pagination';
 import { Panel } from '../components/Panel';
 import { Empty, ErrorNote, Loading, StaleNote } from '../components/States';
 import { useResource } from '../hooks/useResource';
+import { useSoon } from '../hooks/useSoon';
 import { PAGE_SIZE, SEVERITIES, SEVERITY_SCAN, TIME_RANGES, TYPES, readFilters, toQuery, writeFilters, type Filters } from '../lib/anomalyFilters';
 import { formatDateTime, formatPercent, typeLabel } from '../lib/format';
 import { useLiveEvent } from '../live/LiveContext';
@@ -20,7 +22,7 @@ function matchesLive(a: Anomaly, f: Filters): boolean {
   if (f.offset > 0 || f.range || f.resolved === 'true') return false;
   if (f.type && a.anomaly_type !== f.type) return false;
   if (f.severity && a.severity !== f.severity) return false;
-  if (f.endpoint && a.traffic_log?.endpoint !== f.endpoint) return false;
+  if (f.endpoint && a.traffic_log?.endpoint !== f.endpoint && a.subject !== f.endpoint) return false;
   return true;
 }
 
@@ -61,20 +63,19 @@ function FilterBar({ f, set }: { f: Filters; set: (next: Partial<Filters>) => vo
 }
 
 function Row({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void }) {
+  const what = describeRequest(a);
   return (
-    <tr data-testid="anomaly-row" data-id={a.id}>
+    <tr data-testid="anomaly-row" data-id={a.fromStream ? undefined : a.id}>
       <td className="nowrap"><time dateTime={a.detected_at}>{formatDateTime(a.detected_at)}</time></td>
       <td><SeverityBadge severity={a.severity} /></td>
-      <td><TypeBadge type={a.anomaly_type} /></td>
+      <td className="nowrap"><TypeBadge type={a.anomaly_type} /> <CountBadge count={a.count} /></td>
       <td className="num hide-narrow">{formatPercent(a.anomaly_score, 1)}</td>
-      <td className="mono ellipsis" title={a.traffic_log?.endpoint}>
-        <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`}>
-          {a.traffic_log ? `${a.traffic_log.method} ${a.traffic_log.endpoint}` : 'N/A'}
-        </Link>
+      <td className="mono ellipsis" title={what}>
+        {a.fromStream ? what : <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`}>{what}</Link>}
         <div className="muted small reason">{a.reasons?.[0] ?? ''}</div>
       </td>
       <td><ResolvedBadge resolved={a.is_resolved} /> <LabelBadge label={a.label} /></td>
-      <td className="nowrap"><AnomalyActions anomaly={a} onChange={onChange} compact /></td>
+      <td className="nowrap">{a.fromStream ? <span className="muted small">just detected</span> : <AnomalyActions anomaly={a} onChange={onChange} compact />}</td>
     </tr>
   );
 }
@@ -95,10 +96,11 @@ export default function AnomaliesPage() {
   const replace = (a: Anomaly) => res.setData((d) => d && {
     ...d, items: d.items.map((x) => (x.id === a.id ? a : x)),
   });
+  const refetch = useSoon(() => res.reload(), 1500);
   useLiveEvent('anomaly', (a) => {
     if (!matchesLive(a, f)) return;
-    res.setData((d) => (d && !d.items.some((x) => x.id === a.id)
-      ? { items: [a, ...d.items].slice(0, PAGE_SIZE), total: d.total + 1 } : d));
+    res.setData((d) => (d ? { items: [{ ...a, fromStream: true }, ...d.items].slice(0, PAGE_SIZE), total: d.total + 1 } : d));
+    refetch();
   });
 
   const data = res.data;
@@ -129,7 +131,7 @@ export default function AnomaliesPage() {
                 <thead>
                   <tr><th scope="col">Detected</th><th scope="col">Severity</th><th scope="col">Type</th><th scope="col" className="num hide-narrow">Score</th><th scope="col">Request and reason</th><th scope="col">State</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
                 </thead>
-                <tbody>{data.items.map((a) => <Row key={a.id} a={a} onChange={replace} />)}</tbody>
+                <tbody>{data.items.map((a) => <Row key={`${a.fromStream ? 's' : 'r'}${a.id}`} a={a} onChange={replace} />)}</tbody>
               </table>
             </div>
             <Pagination offset={f.offset} pageSize={PAGE_SIZE} total={data.total} noun="anomalies"

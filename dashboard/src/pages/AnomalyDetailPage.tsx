@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { api, fetchAllMetrics } from '../api/client';
 import type { Anomaly } from '../api/types';
 import { AnomalyActions } from '../components/AnomalyActions';
-import { LabelBadge, ResolvedBadge, SeverityBadge, TypeBadge } from '../components/Badges';
+import { CountBadge, LabelBadge, ResolvedBadge, SeverityBadge, TypeBadge } from '../components/Badges';
 import { Panel } from '../components/Panel';
 import { Empty, ErrorNote, Loading } from '../components/States';
 import { TrafficChart } from '../components/TrafficChart';
@@ -36,12 +36,14 @@ async function loadAnomaly(id: number, at: string | null, signal: AbortSignal): 
 function Around({ a }: { a: Anomaly }) {
   const log = a.traffic_log;
   const res = useResource(async (signal) => {
-    if (!log) return null;
-    const t = Date.parse(log.timestamp);
+    const when = log?.timestamp ?? a.first_seen ?? a.detected_at;
+    const path = log?.endpoint ?? (a.subject?.startsWith('/') ? a.subject : null);
+    const t = Date.parse(when);
+    if (!path || Number.isNaN(t)) return null;
     const start = t - AROUND_MS, end = t + AROUND_MS;
     const routes = await api.endpoints({ start_time: new Date(start).toISOString(), end_time: new Date(end).toISOString() }, signal);
-    const route = findTemplate(routes.endpoints.filter((e) => e.method === log.method).map((e) => e.endpoint), log.endpoint)
-      ?? findTemplate(routes.endpoints.map((e) => e.endpoint), log.endpoint);
+    const route = (log && findTemplate(routes.endpoints.filter((e) => e.method === log.method).map((e) => e.endpoint), path))
+      ?? findTemplate(routes.endpoints.map((e) => e.endpoint), path);
     if (!route) return { route: null, series: null, row: null };
     const rows = await fetchAllMetrics({ start_time: new Date(start).toISOString(), end_time: new Date(end).toISOString(), bucket: '1m', endpoint: route }, signal);
     return { route, series: mergeEndpoints(rows, 60_000, start, end), row: routes.endpoints.find((e) => e.endpoint === route) ?? null };
@@ -69,7 +71,7 @@ function Detail({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void })
       <div className="page-head">
         <div>
           <h1>Anomaly {a.id}</h1>
-          <p className="badges-line"><SeverityBadge severity={a.severity} /> <TypeBadge type={a.anomaly_type} /> <ResolvedBadge resolved={a.is_resolved} /> <LabelBadge label={a.label} /></p>
+          <p className="badges-line"><SeverityBadge severity={a.severity} /> <TypeBadge type={a.anomaly_type} /> <CountBadge count={a.count} /> <ResolvedBadge resolved={a.is_resolved} /> <LabelBadge label={a.label} /></p>
         </div>
         <AnomalyActions anomaly={a} onChange={onChange} />
       </div>
@@ -82,6 +84,8 @@ function Detail({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void })
             <dt>Score</dt><dd>{formatPercent(a.anomaly_score, 1)}</dd>
             <dt>Detector</dt><dd>{a.detector ?? '—'}{a.model_version ? ` (model v${a.model_version})` : ''}</dd>
             <dt>Detected</dt><dd>{formatDateTime(a.detected_at)}</dd>
+            {a.subject && <><dt>About</dt><dd className="mono">{a.subject}</dd></>}
+            {a.count !== undefined && <><dt>Records</dt><dd>{a.count.toLocaleString('en-US')} from {formatDateTime(a.first_seen)} to {formatDateTime(a.last_seen)}</dd></>}
           </dl>
         </Panel>
         <Panel title="The request">
@@ -91,9 +95,9 @@ function Detail({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void })
               <dt>Status</dt><dd>{log.status_code}</dd>
               <dt>Response time</dt><dd>{formatMs(log.response_time_ms)}</dd>
               <dt>Time</dt><dd>{formatDateTime(log.timestamp)}</dd>
-              <dt>Traffic id</dt><dd>{log.id}</dd>
+              <dt>Traffic id</dt><dd>{log.id ?? '—'}</dd>
             </dl>
-          ) : <p className="muted">The traffic record is no longer stored.</p>}
+          ) : <p className="muted">No single request opened this incident{a.subject ? ` (it is about ${a.subject})` : ''}.</p>}
         </Panel>
       </div>
       <Panel title="The route around that moment" subtitle="1-minute buckets, 30 minutes either side">

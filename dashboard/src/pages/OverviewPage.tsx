@@ -12,6 +12,7 @@ import { StatCard } from '../components/StatCard';
 import { Empty, ErrorNote, Loading, StaleNote } from '../components/States';
 import { TrafficChart } from '../components/TrafficChart';
 import { useResource } from '../hooks/useResource';
+import { useSoon } from '../hooks/useSoon';
 import { useTrafficWindow } from '../hooks/useTrafficWindow';
 import { totals, type Series } from '../lib/aggregate';
 import { formatCount, formatMs, formatPercent } from '../lib/format';
@@ -69,9 +70,12 @@ export function OverviewPage() {
   const active = useResource((signal) => api.anomalies({ limit: 1, offset: 0, resolved: false }, signal).then((p) => p.total), [], { resync: true });
   const recent = useResource((signal) => api.anomalies({ limit: RECENT, offset: 0 }, signal).then((p) => p.anomalies), [], { resync: true });
 
+  // A live anomaly shows at once; its stored row (the id to link to) follows in one fetch.
+  const refetchRecent = useSoon(() => recent.reload(), 1500);
   useLiveEvent('anomaly', (a) => {
     recent.setData((list) => (list ? prependAnomaly(list, a, RECENT) : list));
     active.setData((n) => (n === undefined ? n : n + 1));
+    refetchRecent();
   });
 
   const reloadAll = () => { traffic.reload(); active.reload(); recent.reload(); };
