@@ -112,22 +112,30 @@ static void unauthorized(sf_request *r, const char *detail)
     sf_reply_error(r, 401, detail);
 }
 
-/* The bearer token, NULL when there is none; *len is its length. "Bearer" with nothing
- * after it counts as none. */
-static const char *bearer_token(sf_request *r, size_t *len)
+const char *sf_bearer_from_header(const char *header, size_t *len)
 {
-    const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Authorization");
     const char *token = NULL;
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        token = h + 7;
+    if (header && strncasecmp(header, "Bearer ", 7) == 0) {
+        token = header + 7;
         while (*token == ' ')
             token++;
-    } else if (strcmp(r->route->pattern, "/api/stream") == 0) {
-        token = evhttp_find_header(&r->query, "access_token");
     }
     *len = token ? strlen(token) : 0;
     while (*len && token[*len - 1] == ' ')
         (*len)--;
+    return *len ? token : NULL;
+}
+
+/* The bearer token, NULL when there is none; *len is its length. Only GET /api/stream
+ * also takes ?access_token= (EventSource cannot set headers). */
+static const char *bearer_token(sf_request *r, size_t *len)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(r->req), "Authorization");
+    const char *token = sf_bearer_from_header(h, len);
+    if (!token && !h && strcmp(r->route->pattern, "/api/stream") == 0) {
+        token = evhttp_find_header(&r->query, "access_token");
+        *len = token ? strlen(token) : 0;
+    }
     return *len ? token : NULL;
 }
 

@@ -68,6 +68,9 @@ typedef struct sf_route {
  * may first ask the database (an account or ingest token not seen yet) and continue when
  * the answer comes. */
 void sf_access_enter(sf_request *r);
+/* The token of an Authorization header value ("Bearer <token>", scheme case-insensitive,
+ * spaces trimmed); NULL when there is none or it is empty. */
+const char *sf_bearer_from_header(const char *header, size_t *len);
 /* The client's address as text (the socket peer). */
 const char *sf_request_peer(sf_request *r);
 
