@@ -42,7 +42,9 @@ health() { curl -s -m 5 "$base/api/health"; }
 # --- (a) and (b): embedded PostgreSQL, kill -9 during ingest ----------------------------------------
 var="$scratch/var"
 token=$("$SF_BIN/securaflow-collector" --data-dir "$var" token create durability 2>>"$log" | tail -n 1)
-conn="host=$var/pg user=securaflow dbname=securaflow"
+# tests/integration/external_pg.sh runs (a) and (b) on its TLS + SCRAM server by setting
+# SECURAFLOW_DATABASE_URL for the collector and SF_TEST_DATABASE_URL for psql.
+conn=${SF_TEST_DATABASE_URL:-"host=$var/pg user=securaflow dbname=securaflow"}
 check "collector starts" start "$var"
 "$py" - "$port" "$token" "$scratch/twice" <<'EOF'
 import json, sys, http.client
