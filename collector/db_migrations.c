@@ -175,11 +175,17 @@ static int apply_one(PGconn *conn, const struct migration *m, char *err, size_t 
 
 int sf_db_migrate(PGconn *conn, char *err, size_t err_size)
 {
+    /* The lock first: collectors starting together on one database (behind a load
+     * balancer) would otherwise race to create schema_migrations itself. */
+    if (exec_ok(conn, "SELECT pg_advisory_lock(7265813)", err, err_size))
+        return -1;
     if (exec_ok(conn, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY,"
                       " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-                err, err_size) ||
-        exec_ok(conn, "SELECT pg_advisory_lock(7265813)", err, err_size))
+                err, err_size)) {
+        char ignored[256];
+        exec_ok(conn, "SELECT pg_advisory_unlock(7265813)", ignored, sizeof ignored);
         return -1;
+    }
     int have = current_version(conn), rc = 0;
     if (have > sf_db_schema_version()) {
         snprintf(err, err_size, "database schema version %d is newer than this collector's (%d)",

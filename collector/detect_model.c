@@ -75,6 +75,11 @@ static int store_model(sf_model_manager *m, const sf_iforest *model, const char 
     int lengths[4] = {0, 0, 0, (int)len};
     int formats[4] = {0, 0, 0, 1};
     PQclear(PQexec(m->conn, "BEGIN"));
+    /* Collectors sharing the database activate one at a time: without the lock, two
+     * trained at once would both insert an active row and one would fail on
+     * models_one_active. The last to commit is the active version; the others load it
+     * within POLL_INTERVAL_S (sync_active). */
+    PQclear(PQexec(m->conn, "SELECT pg_advisory_xact_lock(7265814)"));
     PQclear(PQexec(m->conn, "UPDATE models SET active = false WHERE active"));
     PGresult *r = PQexecParams(m->conn, "INSERT INTO models (training_rows, params, threshold, blob, "
                                "active) VALUES ($1, $2, $3, $4, true) RETURNING version", 4, NULL,

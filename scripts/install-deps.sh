@@ -11,7 +11,7 @@ set -eu
 
 want="build-essential cmake pkg-config clang libclang-rt-14-dev zlib1g-dev
 libevent-dev libpq-dev libjansson-dev libjwt-dev libcunit1-dev libsodium-dev libpcap-dev
-node-llhttp libssl-dev postgresql postgresql-contrib iproute2 procps curl python3"
+node-llhttp libssl-dev postgresql postgresql-contrib iproute2 procps curl python3 haproxy"
 for arg in "$@"; do
   case "$arg" in
     --bench) want="$want tshark httpry python3-sklearn python3-numpy wrk hyperfine valgrind" ;;

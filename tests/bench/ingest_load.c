@@ -37,6 +37,7 @@ static struct {
     double rate; /* records/s over all connections; 0 = as fast as acknowledged */
 } opt = {"127.0.0.1", NULL, "load", NULL, 8080, 4, 1, 1, 0, 100000, 5000, 600, 0};
 static double send_start; /* when sending began, for --rate */
+static double max_batch_s; /* longest first try -> acknowledgement of one batch (stalls) */
 
 static body_t *bodies;
 static long nbatches;
@@ -244,6 +245,11 @@ static void *sender(void *arg)
         for (;;) {
             int status = post_batch(&fd, b, answer, sizeof answer);
             if (status == 200) {
+                double took = now_s() - start;
+                pthread_mutex_lock(&acked_lock);
+                if (took > max_batch_s)
+                    max_batch_s = took;
+                pthread_mutex_unlock(&acked_lock);
                 char *a = strstr(answer, "\"accepted\":");
                 atomic_fetch_add(&acked_records, a ? atol(a + 11) : 0);
                 atomic_fetch_add(&acked_batches, 1);
@@ -257,7 +263,9 @@ static void *sender(void *arg)
                 }
                 break;
             }
-            if (status >= 400 && status != 429 && status != 503 && status != 500) {
+            /* 502/504: a load balancer whose collector died under the request */
+            if (status >= 400 && status != 429 && status != 503 && status != 500 &&
+                status != 502 && status != 504) {
                 fprintf(stderr, "batch %ld: status %d: %s\n", b, status, answer);
                 atomic_fetch_add(&fatal, 1);
                 break;
@@ -333,10 +341,10 @@ int main(int argc, char **argv)
     free(bodies);
     free(th);
     printf("records=%ld acked=%ld batches=%ld acked_batches=%ld seconds=%.3f rps=%.0f retries=%ld "
-           "duplicates=%ld fatal=%ld body_mb=%.1f build_s=%.2f\n", opt.records,
+           "duplicates=%ld fatal=%ld body_mb=%.1f build_s=%.2f max_batch_s=%.3f\n", opt.records,
            atomic_load(&acked_records), nbatches, atomic_load(&acked_batches), secs,
            atomic_load(&acked_records) / secs, atomic_load(&retries), atomic_load(&duplicates),
-           atomic_load(&fatal), bytes / 1e6, t1 - t0);
+           atomic_load(&fatal), bytes / 1e6, t1 - t0, max_batch_s);
     if (acked_out)
         fclose(acked_out);
     return atomic_load(&fatal) ? 1 : 0;
