@@ -10,6 +10,7 @@
 #include "collector/auth_jwt.h"
 #include "collector/auth_lookup.h"
 #include "collector/auth_rate_limit.h"
+#include "collector/auth_token_memo.h"
 #include "collector/auth_user_cache.h"
 #include "collector/collector_config.h"
 #include "collector/db_monitor.h"
@@ -38,6 +39,7 @@ typedef struct sf_app {
     sf_model_manager *models;      /* loads, trains and swaps the model */
     sf_token_cache *tokens;
     sf_jwt_key jwt_key;            /* signs and checks user tokens */
+    sf_token_memo *token_memo;     /* user tokens already verified (loop thread) */
     sf_user_cache *users;          /* account states for token checks */
     sf_auth_lookup *auth_lookup;   /* the gate's database questions */
     sf_cidr_list *metrics_allow;   /* may read GET /metrics without a token */

@@ -166,8 +166,9 @@ static int start_auth(sf_app *app)
         sf_log_error("cannot allocate the rate-limit buckets (rate_limit_clients) or CORS list");
         return -1;
     }
+    app->token_memo = sf_token_memo_new();
     app->users = sf_user_cache_new((uint32_t)app->config.user_cache_size);
-    if (!app->users || sf_password_init() != 0) {
+    if (!app->users || !app->token_memo || sf_password_init() != 0) {
         sf_log_error("cannot start accounts (out of memory?)");
         return -1;
     }
@@ -260,6 +261,7 @@ static void stop_workers(sf_app *app)
     sf_db_monitor_stop(app->db_monitor);
     sf_token_cache_free(app->tokens);
     sf_user_cache_free(app->users);
+    sf_token_memo_free(app->token_memo);
     sf_rate_limit_free(app->rate_limit);
     sf_cors_origins_free(app->cors_origins);
     sf_cidr_list_free(app->metrics_allow);

@@ -252,8 +252,12 @@ static caller_state ingest_caller(sf_request *r, const char *token, size_t len)
 static caller_state user_caller(sf_request *r, const char *token, size_t len)
 {
     sf_jwt_claims c;
-    if (sf_jwt_verify(&r->app->jwt_key, token, len, sf_now_us() / 1000000, &c) != 0)
-        return CALLER_INVALID;
+    int64_t now_s = sf_now_us() / 1000000;
+    if (!sf_token_memo_get(r->app->token_memo, token, len, now_s, &c)) {
+        if (sf_jwt_verify(&r->app->jwt_key, token, len, now_s, &c) != 0)
+            return CALLER_INVALID;
+        sf_token_memo_put(r->app->token_memo, token, len, &c);
+    }
     if (c.role == SF_ROLE_GUEST) {
         r->auth = c;
         return CALLER_OK;

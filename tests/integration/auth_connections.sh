@@ -63,7 +63,7 @@ def drip(socks):  # slow clients: one byte of a request a second
         i += 1
         stop.wait(1)
 
-def phase(name, idle_from, n_idle, seconds=6):
+def phase(name, idle_from, n_idle, seconds=4):
     lines0, cpu0, t0 = log_lines(), cpu_seconds(), time.monotonic()
     for k, source in enumerate(idle_from):
         hold(n_idle, source)
