@@ -41,10 +41,13 @@ int sf_detectors_init(sf_detectors *d, const sf_detect_config *cfg)
     pthread_mutex_init(&d->state_lock, NULL);
     d->clients = sf_client_table_new((uint32_t)d->cfg.client_table_size);
     d->demo_clients = sf_client_table_new(4096);
+    d->addresses = sf_bucket_table_new((uint32_t)d->cfg.client_table_size);
+    d->demo_addresses = sf_bucket_table_new(4096);
     d->routes = sf_route_table_new((uint32_t)d->cfg.route_table_size);
     d->demo_routes = sf_route_table_new(256);
     d->incidents = sf_incident_table_new((uint32_t)d->cfg.incident_table_size);
-    return d->clients && d->demo_clients && d->routes && d->demo_routes && d->incidents ? 0 : -1;
+    return d->clients && d->demo_clients && d->addresses && d->demo_addresses && d->routes &&
+                   d->demo_routes && d->incidents ? 0 : -1;
 }
 
 void sf_detectors_destroy(sf_detectors *d)
@@ -52,6 +55,8 @@ void sf_detectors_destroy(sf_detectors *d)
     sf_if_free(d->model);
     sf_client_table_free(d->clients);
     sf_client_table_free(d->demo_clients);
+    sf_bucket_table_free(d->addresses);
+    sf_bucket_table_free(d->demo_addresses);
     sf_route_table_free(d->routes);
     sf_route_table_free(d->demo_routes);
     sf_incident_table_free(d->incidents);
@@ -114,7 +119,9 @@ static void path_of(const sf_ingest_item *it, char *out, size_t size)
 {
     const char *e = it->rec.endpoint ? it->rec.endpoint : it->route;
     size_t n = strcspn(e, "?");
-    snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), e);
+    n = n < size ? n : size - 1;
+    memcpy(out, e, n);
+    out[n] = '\0';
 }
 
 static void observe(sf_detectors *d, const sf_ingest_item *it, item_context *c)
@@ -132,14 +139,9 @@ static void observe(sf_detectors *d, const sf_ingest_item *it, item_context *c)
         path_of(it, path, sizeof path);
         sf_client_observe(clients, c->key, it->ts_us, path, status, c->auth_failure,
                           d->cfg.flood_rate, &c->client);
-        if (!sf_client_is_loopback(c->address)) {
-            char whole[SF_CLIENT_KEY_MAX];
-            sf_client_minute m;
-            snprintf(whole, sizeof whole, "%s|*", c->address);
-            sf_client_observe(clients, whole, it->ts_us, path, status, false,
-                              d->cfg.flood_rate * (double)d->cfg.address_clients, &m);
-            c->address_bucket = m.bucket;
-        }
+        if (!sf_client_is_loopback(c->address))
+            c->address_bucket = sf_bucket_fill(it->demo ? d->demo_addresses : d->addresses, c->address,
+                                               it->ts_us, d->cfg.flood_rate * (double)d->cfg.address_clients);
     }
     sf_route_observe(it->demo ? d->demo_routes : d->routes, &d->cfg, r->method, it->route, r,
                      it->ts_us, c->auth_failure, c->key, &c->route);

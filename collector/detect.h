@@ -86,6 +86,7 @@ typedef struct sf_detectors {
     pthread_mutex_t state_lock;    /* clients, routes, incidents, counters */
     sf_client_table *clients, *demo_clients; /* demo data (back-dated, invented clients)
                                                 kept apart so it cannot skew real ones */
+    struct sf_bucket_table *addresses, *demo_addresses; /* per-address flood buckets */
     sf_route_table *routes, *demo_routes;
     sf_incident_table *incidents;
     int64_t traffic_now_us;        /* latest record time seen (real traffic) */

@@ -92,10 +92,20 @@ void sf_client_identity(const sf_record *rec, char address[SF_CLIENT_ADDRESS_MAX
     if (!peer || !*peer)
         return;
     if (!(rec->x_forwarded_for && is_proxy_address(peer) &&
-          forwarded_for(rec->x_forwarded_for, address)))
-        snprintf(address, SF_CLIENT_ADDRESS_MAX, "%s", peer);
+          forwarded_for(rec->x_forwarded_for, address))) {
+        size_t n = strnlen(peer, SF_CLIENT_ADDRESS_MAX - 1);
+        memcpy(address, peer, n);
+        address[n] = '\0';
+    }
+    /* address|8 hex digits of the user agent's hash (no printf: this runs per record) */
     uint64_t ua = hash_text(rec->user_agent ? rec->user_agent : "");
-    snprintf(key, SF_CLIENT_KEY_MAX, "%s|%08x", address, (unsigned)(ua ^ (ua >> 32)));
+    uint32_t h = (uint32_t)(ua ^ (ua >> 32));
+    size_t n = strlen(address);
+    memcpy(key, address, n);
+    key[n++] = '|';
+    for (int i = 7; i >= 0; i--, h >>= 4)
+        key[n + (size_t)i] = "0123456789abcdef"[h & 15];
+    key[n + 8] = '\0';
 }
 
 sf_client_table *sf_client_table_new(uint32_t capacity)
@@ -251,4 +261,74 @@ void sf_client_observe(sf_client_table *t, const char *key, int64_t ts_us, const
         out->distinct_error_paths = exact;
     out->auth_failures = auth;
     out->bucket = fill_bucket(c, ts_us, leak_per_s);
+}
+
+/* ---- per-address buckets ---- */
+
+typedef struct bucket {
+    char key[SF_CLIENT_ADDRESS_MAX];
+    int64_t last_us;
+    double level;
+} bucket;
+
+struct sf_bucket_table {
+    uint32_t capacity;
+    bucket *items;
+};
+
+sf_bucket_table *sf_bucket_table_new(uint32_t capacity)
+{
+    sf_bucket_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    uint32_t cap = 64;
+    while (cap < capacity && cap < (1u << 24))
+        cap <<= 1;
+    t->capacity = cap;
+    t->items = calloc(cap, sizeof *t->items);
+    if (!t->items) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void sf_bucket_table_free(sf_bucket_table *t)
+{
+    if (t) {
+        free(t->items);
+        free(t);
+    }
+}
+
+double sf_bucket_fill(sf_bucket_table *t, const char *key, int64_t ts_us, double leak_per_s)
+{
+    uint64_t h = hash_text(key);
+    bucket *b = NULL, *victim = NULL;
+    for (uint32_t i = 0; i < PROBE_WINDOW && !b; i++) {
+        bucket *x = &t->items[(h + i) & (t->capacity - 1)];
+        if (x->key[0] == '\0' || strcmp(x->key, key) == 0)
+            b = x;
+        else if (!victim || x->last_us < victim->last_us)
+            victim = x;
+    }
+    if (!b) {
+        b = victim;
+        b->key[0] = '\0';
+    }
+    if (b->key[0] == '\0') {
+        size_t n = strnlen(key, SF_CLIENT_ADDRESS_MAX - 1);
+        memcpy(b->key, key, n);
+        b->key[n] = '\0';
+        b->last_us = 0;
+        b->level = 0;
+    }
+    if (ts_us > b->last_us) {
+        if (b->last_us)
+            b->level -= (double)(ts_us - b->last_us) / 1e6 * leak_per_s;
+        if (b->level < 0)
+            b->level = 0;
+        b->last_us = ts_us;
+    }
+    return b->level += 1;
 }

@@ -51,4 +51,12 @@ void sf_client_observe(sf_client_table *t, const char *key, int64_t ts_us, const
 
 uint64_t sf_client_table_evictions(const sf_client_table *t);
 
+/* Leaky buckets alone, per address (all its clients together): a compact table of
+ * `capacity` entries (about 80 bytes each), least recently seen replaced when full. */
+typedef struct sf_bucket_table sf_bucket_table;
+sf_bucket_table *sf_bucket_table_new(uint32_t capacity);
+void sf_bucket_table_free(sf_bucket_table *t);
+/* One request of key at ts_us; returns the bucket's level after it. */
+double sf_bucket_fill(sf_bucket_table *t, const char *key, int64_t ts_us, double leak_per_s);
+
 #endif

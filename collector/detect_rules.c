@@ -59,13 +59,13 @@ static void latency(const sf_detect_input *in, sf_verdict *v)
     const sf_route_view *rv = in->route;
     const sf_baseline_value *b = &rv->latency;
     const sf_detect_config *c = in->cfg;
-    measure_text t;
-    describe(r->response_time_ms, b, &t);
+    measure_text t; /* formatted only when something is found: this runs per record */
     bool beyond = b->judged && r->response_time_ms > b->upper;
     bool slow_share = rv->window_requests >= c->regression_min &&
                       (double)rv->window_slow >= c->regression_share * (double)rv->window_requests;
     if (b->judged && slow_share && r->response_time_ms >= 2 * b->median &&
         b->z > c->baseline_mads / 2) {
+        describe(r->response_time_ms, b, &t);
         sf_verdict_add(v, "latency_regression", SF_SUBJECT_ROUTE,
                        sf_grade((double)rv->window_slow / (double)rv->window_requests, c->regression_share) * 0.5 +
                            sf_grade(b->z, c->baseline_mads / 2) * 0.5,
@@ -75,6 +75,7 @@ static void latency(const sf_detect_input *in, sf_verdict *v)
                        (long long)rv->window_requests, (long long)(rv->window_ms / 1000),
                        t.seen, t.ratio, t.median);
     } else if (beyond) {
+        describe(r->response_time_ms, b, &t);
         sf_verdict_add(v, "response_time_spike", SF_SUBJECT_ROUTE, sf_grade(b->z, c->baseline_mads),
                        "baseline", "response time %s ms on %s %s, %s times the usual median of %s ms "
                        "(unusual above %s ms; %.0f MADs above the median)", t.seen, r->method,
@@ -82,6 +83,7 @@ static void latency(const sf_detect_input *in, sf_verdict *v)
     } else if (!b->judged && r->response_time_ms > c->slow_ms &&
                (!rv->site_latency.judged || r->response_time_ms > rv->site_latency.p999)) {
         char limit[32];
+        describe(r->response_time_ms, b, &t);
         sf_format_number(c->slow_ms, limit, sizeof limit);
         sf_verdict_add(v, "response_time_spike", SF_SUBJECT_ROUTE, sf_grade(r->response_time_ms, c->slow_ms),
                        "rule", "response time %s ms, above the %s ms limit and rarer than 1 in 1,000 on this "
@@ -97,14 +99,15 @@ static void size(const sf_detect_input *in, sf_verdict *v, const char *type, con
     if (bytes == SF_ABSENT)
         return;
     measure_text t;
-    describe((double)bytes, b, &t);
     if (b->judged && (double)bytes > b->upper) {
+        describe((double)bytes, b, &t);
         sf_verdict_add(v, type, SF_SUBJECT_ROUTE, sf_grade(b->z, c->baseline_mads), "baseline",
                        "%s of %s bytes on %s %s, %s times the usual median of %s bytes (unusual "
                        "above %s bytes)", what, t.seen, in->item->rec.method, in->item->route,
                        t.ratio, t.median, t.upper);
     } else if (!b->judged && bytes > c->large_bytes && (!site->judged || (double)bytes > site->p999)) {
         char limit[32];
+        describe((double)bytes, b, &t);
         sf_format_number((double)c->large_bytes, limit, sizeof limit);
         sf_verdict_add(v, type, SF_SUBJECT_ROUTE, sf_grade((double)bytes, (double)c->large_bytes), "rule",
                        "%s of %s bytes, above the %s bytes limit and rarer than 1 in 1,000 on this site (no "

@@ -59,9 +59,12 @@ echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warm-up (model auto-training on the first real records happens here)"
 load warm 20000 >/dev/null
 # The measured run must not share the CPU with that training: wait for the trained model.
+# (Read from the database: GET /api/model needs a user token, the bench has an ingest one.)
+# The site's model is retrained at each doubling of the traffic up to train_max_rows: wait
+# until the one for the warm-up has landed and nothing trains any more.
 for _ in $(seq 1 600); do
-  v=$(curl -fs "http://127.0.0.1:$port/api/model" | "$py" -c 'import json,sys; print(json.load(sys.stdin).get("version") or 0)')
-  [ "$v" -ge 2 ] && break
+  v=$(sql "SELECT coalesce(max(version), 0) FROM models WHERE active AND params->>'source' = 'trained'")
+  [ "${v:-0}" -ge 2 ] && sleep 3 && break
   sleep 0.2
 done
 echo "model version $v"
