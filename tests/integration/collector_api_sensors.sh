@@ -3,7 +3,8 @@
 # are validated and upserted, and GET /api/sensors and /api/health show the sensor.
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/collector_api_lib.bash"
-start_collector
+# sensor_silence after 5 s here (the minimum; 60 s by default) so the test need not wait long
+start_collector --detect-sensor-silence 5s
 
 run_checks "sensor checks" <<'EOF'
 import time
@@ -142,6 +143,21 @@ check("/metrics: still cumulative after", all(b[i][1] <= b[i + 1][1] for i in ra
       and b[-1][1] == after[H + "_count"] and after[H + "_sum"] >= values[H + "_sum"])
 check("/metrics: the malformed record counted as 422",
       after.get('securaflow_ingest_requests_total{status="422"}') == invalid + 1)
+
+# a sensor that reported and then stops: one sensor_silence incident, with the silence in words
+beat_with(sensor_id="quiet-1")
+beat_with(sensor_id="quiet-1")
+found, deadline = [], time.time() + 20
+while not found and time.time() < deadline:
+    time.sleep(1)
+    found = [a for a in get("/api/anomalies", type="sensor_silence", limit=100)[2]["anomalies"]
+             if a["subject"] == "sensor quiet-1"]
+check("a silent sensor becomes one sensor_silence anomaly", len(found) == 1 and found[0]["count"] == 1
+      and found[0]["traffic_log"]["id"] is None and "stopped reporting" in found[0]["reasons"][0])
+time.sleep(6)
+again = [a for a in get("/api/anomalies", type="sensor_silence", limit=100)[2]["anomalies"]
+         if a["subject"] == "sensor quiet-1"]
+check("the same silence is reported once", len(again) == 1 and again[0]["count"] == 1)
 finish()
 EOF
 stop_collector
