@@ -49,7 +49,7 @@ rows.push(['First contentful paint, floor page (one <h1>, same browser)', `media
 rows.push(['First contentful paint, /login (cold cache, 10 loads)', `median ${fmt(pct(fLogin, 50))} ms, p95 ${fmt(pct(fLogin, 95))} ms`, `${(pct(fLogin, 50) / pct(fFloor, 50)).toFixed(2)}× floor; goal < 1000 ms`]);
 rows.push(['First contentful paint, overview signed in (cold cache, 10 loads)', `median ${fmt(pct(fOverview, 50))} ms, p95 ${fmt(pct(fOverview, 95))} ms`, `${(pct(fOverview, 50) / pct(fFloor, 50)).toFixed(2)}× floor; goal < 1000 ms`]);
 
-// --- Ingest → anomaly on screen, 20 tries ------------------------------------------------------
+// --- Ingest → anomaly on screen, 20 tries (each on its own route: one route's 5xx are one incident) ---
 {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await ctx.addInitScript(sessionScript(guest));
@@ -61,14 +61,14 @@ rows.push(['First contentful paint, overview signed in (cold cache, 10 loads)', 
     window.__seen = {};
     new MutationObserver(() => {
       const text = document.querySelector('[data-testid=recent-anomalies]')?.textContent ?? '';
-      for (const m of text.matchAll(/\/fig\/(\d+)/g)) if (!window.__seen[m[1]]) window.__seen[m[1]] = Date.now();
+      for (const m of text.matchAll(/\/fig-(\d+)\//g)) if (!window.__seen[m[1]]) window.__seen[m[1]] = Date.now();
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   const delays = [];
   for (let i = 0; i < 20; i++) {
     const id = String(1000 + i);
     const sent = Date.now();
-    await api.call('POST', '/api/traffic', { token: admin, json: { endpoint: `/fig/${id}`, method: 'GET', status_code: 503, response_time_ms: 12000 } });
+    await api.call('POST', '/api/traffic', { token: admin, json: { endpoint: `/fig-${id}/check`, method: 'GET', status_code: 503, response_time_ms: 12000 } });
     const seen = await page.waitForFunction((k) => window.__seen[k], id, { timeout: 10000 }).then((h) => h.jsonValue()).catch(() => null);
     delays.push(seen ? seen - sent : Number.POSITIVE_INFINITY);
     await sleep(300 + Math.random() * 700); // land at different points of the stream's second

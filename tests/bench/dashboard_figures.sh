@@ -10,7 +10,7 @@ dash=$root/dashboard
 bin=${SF_BIN_FAST:-$root/build/bin}
 [ -f "$dash/dist/index.html" ] || { echo "dashboard not built: make build" >&2; exit 1; }
 
-echo "## Dashboard figures ($(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$root" rev-parse --short HEAD), $(chromium --version 2>/dev/null | head -1))"
+echo "## Dashboard figures ($(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$root" rev-parse --short HEAD), $(chromium --version 2>/dev/null | head -1), load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores)"
 echo
 total=0; first=0
 entry=$(grep -oE 'assets/index-[^"]+\.js' "$dash/dist/index.html" | head -1)
@@ -27,6 +27,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$bin/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" --dashboard-dir "$dash/dist" \
   --rate-limit 1000000 --login-rate-limit 1000000 >"$scratch/collector.log" 2>&1 &
 pid=$!
-trap 'kill -INT $pid 2>/dev/null; sleep 1; kill -9 $pid 2>/dev/null; rm -rf "$scratch"' EXIT
+stop() { kill -INT "$pid" 2>/dev/null; for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$scratch"; }
+trap stop EXIT
 for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/health" && break; sleep 0.1; done
 (cd "$dash" && timeout 600 node e2e/figures.mjs "http://127.0.0.1:$port")

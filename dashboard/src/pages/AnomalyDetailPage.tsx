@@ -55,7 +55,7 @@ function Around({ a }: { a: Anomaly }) {
   return (
     <>
       <p className="muted small">
-        Route <span className="mono">{res.data.route}</span>: {t.requests} requests, average {formatMs(t.avgMs)},
+        Route <span className="mono">{res.data.route}</span>: {t.requests === 1 ? '1 request' : `${t.requests} requests`}, average {formatMs(t.avgMs)},
         error rate {formatPercent(t.errorRate, 1)} within ±30 minutes.
       </p>
       <TrafficChart series={res.data.series} height={220} label={`Route ${res.data.route} around the anomaly`} />
@@ -85,7 +85,7 @@ function Detail({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void })
             <dt>Detector</dt><dd>{a.detector ?? '—'}{a.model_version ? ` (model v${a.model_version})` : ''}</dd>
             <dt>Detected</dt><dd>{formatDateTime(a.detected_at)}</dd>
             {a.subject && <><dt>About</dt><dd className="mono">{a.subject}</dd></>}
-            {a.count !== undefined && <><dt>Records</dt><dd>{a.count.toLocaleString('en-US')} from {formatDateTime(a.first_seen)} to {formatDateTime(a.last_seen)}</dd></>}
+            {a.count !== undefined && <><dt>Records</dt><dd>{a.count === 1 ? '1 request' : `${a.count.toLocaleString('en-US')} requests from ${formatDateTime(a.first_seen)} to ${formatDateTime(a.last_seen)}`}</dd></>}
           </dl>
         </Panel>
         <Panel title="The request">

@@ -103,7 +103,7 @@ export function OverviewPage() {
           {!traffic.series && traffic.error && <ErrorNote message={traffic.error} onRetry={traffic.reload} />}
           {traffic.series && (totals(traffic.series).requests === 0
             ? <Empty title="No traffic in the last 24 hours" hint="Point a sensor at your API, send records to POST /api/traffic, or generate demo data." />
-            : <TrafficChart series={traffic.series} label="Traffic, last 24 hours" />)}
+            : <TrafficChart series={traffic.series} label="Traffic, last 24 hours" height={320} />)}
         </Panel>
         <Panel title="Recent anomalies" actions={<Link to="/anomalies">View all →</Link>}>
           {recent.loading && <Loading rows={4} />}
