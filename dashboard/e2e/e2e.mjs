@@ -208,6 +208,15 @@ await settle();
 await page.keyboard.press('Tab');
 check('first Tab reaches the skip link', (await page.evaluate(() => document.activeElement?.textContent)) === 'Skip to content');
 
+// --- The public pages in dark mode ------------------------------------------------------------
+await page.click('button:has-text("Sign out")');
+await page.waitForSelector('text=Continue as Guest');
+check('the theme outlives the session', await page.evaluate(() => document.documentElement.classList.contains('dark')));
+await shootAndCheck('login', 'dark');
+await page.goto(`${base}/signup`);
+await page.waitForSelector('h2:has-text("Create account")');
+await shootAndCheck('signup', 'dark');
+
 check(`no console error on any page${consoleErrors.length ? `: ${consoleErrors.slice(0, 5).join(' | ')}` : ''}`, consoleErrors.length === 0);
 await browser.close();
 console.log(`checks: ${passed} passed, ${failed} failed`);

@@ -3,8 +3,8 @@
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import { displayName } from '../auth/session';
-import { useTheme } from '../theme/ThemeContext';
 import { LiveIndicator } from './LiveIndicator';
+import { ThemeToggle } from './ThemeToggle';
 
 const NAV = [
   { to: '/', label: 'Overview', end: true },
@@ -26,7 +26,6 @@ function Logo() {
 
 export function Layout() {
   const { session, logout } = useAuth();
-  const { theme, toggle } = useTheme();
   const navigate = useNavigate();
   return (
     <div className="app">
@@ -45,10 +44,7 @@ export function Layout() {
             {displayName(session)}
             <span className="muted small">{session?.guest ? 'Demo mode · read-only' : session?.user.role}</span>
           </span>
-          <button type="button" className="btn btn-ghost" onClick={toggle} data-testid="theme-toggle"
-            title="Toggle theme (saved in this browser)">
-            <span aria-hidden="true">{theme === 'dark' ? '☀ ' : '☾ '}</span>{theme === 'dark' ? 'Light theme' : 'Dark theme'}
-          </button>
+          <ThemeToggle />
           <button type="button" className="btn btn-ghost" onClick={() => { logout(); navigate('/login'); }}>
             Sign out
           </button>

@@ -1,9 +1,11 @@
 // The frame of the login and signup pages, and the list of server errors they show.
 import type { ReactNode } from 'react';
+import { ThemeToggle } from '../components/ThemeToggle';
 
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
     <main className="auth-page" id="main">
+      <ThemeToggle className="auth-theme" />
       <div className="auth-brand">
         <h1>SecuraFlow</h1>
         <p className="muted">Real-time API Security &amp; Monitoring</p>
