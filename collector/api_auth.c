@@ -98,7 +98,7 @@ void sf_api_auth_signup(sf_request *r)
         sf_reply_invalid(r, &errs, "body");
         return;
     }
-    sf_db_pool_submit(r->app->db_pool, r, signup_run, job, signup_free);
+    sf_db_pool_submit(r->app->auth_pool, r, signup_run, job, signup_free);
 }
 
 /* ---- login ---- */
@@ -169,7 +169,7 @@ void sf_api_auth_login(sf_request *r)
         sf_reply_invalid(r, &errs, "body");
         return;
     }
-    sf_db_pool_submit(r->app->db_pool, r, login_run, job, login_free);
+    sf_db_pool_submit(r->app->auth_pool, r, login_run, job, login_free);
 }
 
 /* ---- demo and me ---- */

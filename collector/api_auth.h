@@ -1,5 +1,6 @@
 /* /api/auth/...: signup, login (form or JSON, by username or email), demo (guest token) and
- * me (api.md "Auth"). Password hashing runs on the read pool's threads, never on the loop. */
+ * me (api.md "Auth"). Password hashing runs on the accounts pool (app->auth_pool, two
+ * threads), never on the loop and never in the way of the read API. */
 #ifndef SF_API_AUTH_H
 #define SF_API_AUTH_H
 

@@ -32,6 +32,7 @@ typedef struct sf_app {
     sf_db_monitor *db_monitor;     /* knows whether the database answers */
     sf_loop_mailbox *mailbox;      /* worker threads -> loop */
     sf_db_pool *db_pool;           /* read queries off the loop */
+    sf_db_pool *auth_pool;         /* logins and signups (argon2id), apart from the reads */
     sf_db_writer *writer;          /* the one writer of traffic */
     sf_ingest_pipeline *ingest;    /* decode + detect workers */
     sf_ingest_metrics ingest_metrics; /* how ingest requests were answered (loop thread) */

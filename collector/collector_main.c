@@ -173,7 +173,10 @@ static int start_auth(sf_app *app)
         return -1;
     }
     app->auth_lookup = sf_auth_lookup_start(app->conninfo, 256, app->mailbox);
-    return app->auth_lookup ? 0 : -1;
+    /* Two threads hash passwords (64 MiB each), so a burst of logins from many addresses
+     * waits in its own bounded queue (503 when full) instead of stalling the reads. */
+    app->auth_pool = sf_db_pool_start(app->conninfo, 2, 64, app->mailbox);
+    return app->auth_lookup && app->auth_pool ? 0 : -1;
 }
 
 static int start_workers(sf_app *app)
@@ -255,6 +258,7 @@ static void stop_workers(sf_app *app)
     sf_ingest_pipeline_stop(app->ingest);
     sf_db_writer_stop(app->writer, app->config.shutdown_drain_ms);
     sf_db_pool_stop(app->db_pool);
+    sf_db_pool_stop(app->auth_pool);
     sf_model_manager_stop(app->models);
     sf_loop_mailbox_free(app->mailbox); /* answers what the workers finished last */
     sf_live_stream_free(app->stream);

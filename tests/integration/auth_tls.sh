@@ -21,6 +21,7 @@ check "a certificate without its key is refused at start" bash -c \
   "! '$SF_BIN/securaflow-collector' --data-dir '$scratch/v0' --listen 127.0.0.1:$port --tls-cert '$scratch/collector.pem' >/dev/null 2>&1"
 "$SF_BIN/securaflow-collector" --data-dir "$scratch/var" --listen "127.0.0.1:$port" \
   --tls-cert "$scratch/collector.pem" --tls-key "$scratch/collector.key" --retention-days 3650 \
+  --allow-signup false \
   >"$scratch/collector.log" 2>&1 &
 pid=$!
 cleanup_hooks+=("kill -9 $pid 2>/dev/null")
@@ -30,6 +31,9 @@ check "HTTPS health with the CA file" up
 check "refused without it (curl verifies)" bash -c "! curl -fs -o /dev/null '$base/api/health'"
 check "plain HTTP on the TLS port gets no answer" bash -c "! curl -fs -m 5 -o /dev/null 'http://127.0.0.1:$port/api/health'"
 check "and the collector still answers" up
+check "signup switched off: 403" bash -c "curl -s --cacert '$scratch/collector.pem' -H 'Content-Type: application/json' \
+  -d '{\"email\":\"a@example.com\",\"username\":\"alice\",\"password\":\"long enough 1\"}' \
+  -w ' %{http_code}' '$base/api/auth/signup' | grep -q '{\"detail\":\"Signup is disabled\"} 403'"
 
 (umask 077; "$SF_BIN/securaflow-collector" --data-dir "$scratch/var" token create tls-sensor \
   >"$scratch/token" 2>>"$scratch/cli.log")
