@@ -43,8 +43,6 @@ void sf_flow_table_destroy(sf_flow_table *t)
 {
     while (t->lru_head)
         sf_flow_remove(t, t->lru_head);
-    while (t->tw_head)
-        sf_flow_remove(t, t->tw_head);
     free(t->buckets);
     t->buckets = NULL;
 }
@@ -74,27 +72,17 @@ sf_flow *sf_flow_lookup(sf_flow_table *t, uint8_t family, const uint8_t *src, ui
     return NULL;
 }
 
-static inline void list_unlink(sf_flow **head, sf_flow **tail, sf_flow *f)
+static void lru_unlink(sf_flow_table *t, sf_flow *f)
 {
     if (f->lru_prev)
         f->lru_prev->lru_next = f->lru_next;
     else
-        *head = f->lru_next;
+        t->lru_head = f->lru_next;
     if (f->lru_next)
         f->lru_next->lru_prev = f->lru_prev;
     else
-        *tail = f->lru_prev;
+        t->lru_tail = f->lru_prev;
     f->lru_prev = f->lru_next = NULL;
-}
-
-static void lru_unlink(sf_flow_table *t, sf_flow *f)
-{
-    if (f->time_wait) {
-        list_unlink(&t->tw_head, &t->tw_tail, f);
-        t->tw_count--;
-    } else {
-        list_unlink(&t->lru_head, &t->lru_tail, f);
-    }
 }
 
 static void lru_push_head(sf_flow_table *t, sf_flow *f)
@@ -150,30 +138,12 @@ sf_flow *sf_flow_insert(sf_flow_table *t, uint8_t family, const uint8_t *src, ui
     return f;
 }
 
-void sf_flow_time_wait(sf_flow_table *t, sf_flow *f, int64_t now_us)
-{
-    lru_unlink(t, f);
-    f->time_wait = true;
-    if (now_us > f->last_us)
-        f->last_us = now_us;
-    f->lru_next = NULL;
-    f->lru_prev = t->tw_tail;
-    if (t->tw_tail)
-        t->tw_tail->lru_next = f;
-    else
-        t->tw_head = f;
-    t->tw_tail = f;
-    t->tw_count++;
-}
-
 void sf_flow_touch(sf_flow_table *t, sf_flow *f, int64_t now_us)
 {
-    if (f->time_wait)
-        return;                  /* stays in the order it ended */
     if (now_us > f->last_us)
         f->last_us = now_us;
     if (t->lru_head != f) {
-        list_unlink(&t->lru_head, &t->lru_tail, f);   /* not in time-wait: on the LRU list */
+        lru_unlink(t, f);
         lru_push_head(t, f);
     }
 }

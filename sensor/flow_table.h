@@ -1,8 +1,6 @@
 /* The connection table: TCP connections by their address/port pair (either direction),
  * kept in least-recently-used order so idle ones expire and, when a budget is exceeded,
- * the oldest are evicted first. A connection that ended (both FINs, or a reset) stays
- * a while in TIME-WAIT, on a list of its own, emptied: a late retransmission then finds
- * it instead of looking like a new connection. */
+ * the oldest are evicted first. */
 #ifndef SF_FLOW_TABLE_H
 #define SF_FLOW_TABLE_H
 
@@ -22,14 +20,13 @@ typedef struct sf_flow_key {
 
 typedef struct sf_flow {
     struct sf_flow *hash_next;
-    struct sf_flow *lru_prev, *lru_next;   /* head = most recent (time-wait list: oldest first) */
+    struct sf_flow *lru_prev, *lru_next;   /* head = most recent */
     sf_flow_key key;
     uint32_t hash;
     uint8_t client;          /* side of the client, or SF_SIDE_UNKNOWN */
     bool ignored;            /* not HTTP (or sampled out): packets only counted */
     bool midstream;          /* no SYN seen */
-    bool closing;            /* RST or both FINs: ends after this packet */
-    bool time_wait;          /* ended; only its TCP state is kept (on the time-wait list) */
+    bool closing;            /* RST or both FINs: ends after this packet (time_wait.h) */
     int64_t first_us, last_us;
     uint64_t id;
     sf_tcp_dir tcp[2];
@@ -43,8 +40,6 @@ typedef struct sf_flow_table {
     uint32_t count, max_flows;
     uint64_t next_id;
     sf_flow *lru_head, *lru_tail;
-    sf_flow *tw_head, *tw_tail;     /* time-wait connections, in the order they ended */
-    uint32_t tw_count;
 } sf_flow_table;
 
 int sf_flow_table_init(sf_flow_table *t, uint32_t max_flows);
@@ -60,8 +55,6 @@ sf_flow *sf_flow_insert(sf_flow_table *t, uint8_t family, const uint8_t *src, ui
                         const uint8_t *dst, uint16_t dport, int64_t now_us);
 /* Marks the flow as just used (moves it to the head of the LRU list). */
 void sf_flow_touch(sf_flow_table *t, sf_flow *f, int64_t now_us);
-/* Moves an ended flow (contents released) from the LRU list to the time-wait list. */
-void sf_flow_time_wait(sf_flow_table *t, sf_flow *f, int64_t now_us);
 /* Unlinks and frees the flow struct (its contents must be released before). */
 void sf_flow_remove(sf_flow_table *t, sf_flow *f);
 /* Hash that is the same for both directions; workers use it to split flows. */

@@ -11,8 +11,9 @@
 
 #define SWEEP_INTERVAL_US 1000000
 /* How long an ended connection is remembered (Linux keeps TIME-WAIT 60 s; the
- * retransmissions it is there for come within seconds). */
+ * retransmissions it is there for come within seconds), and how many at most. */
 #define TIME_WAIT_US (30 * 1000000LL)
+#define TIME_WAIT_MAX 65536u
 
 void sf_engine_limits_default(sf_engine_limits *lim)
 {
@@ -38,6 +39,8 @@ int sf_engine_init(sf_engine *e, const sf_engine_limits *lim, const sf_record_op
     e->emit_ctx = emit_ctx;
     e->stats.sampling_ratio = lim->sample_permille / 1000.0;
     if (sf_flow_table_init(&e->flows, lim->max_flows) < 0)
+        return -1;
+    if (sf_tw_init(&e->ended, lim->max_flows < TIME_WAIT_MAX ? lim->max_flows : TIME_WAIT_MAX) < 0)
         return -1;
     e->frags = sf_frags_new(lim->frag_memory_max, 30 * 1000000LL);
     return e->frags ? 0 : -1;
@@ -149,34 +152,29 @@ static void end_contents(sf_engine *e, sf_flow *f)
 
 static void close_flow(sf_engine *e, sf_flow *f)
 {
-    if (!f->time_wait) {
-        end_contents(e, f);
-        e->stats.flows_active--;
-    }
+    end_contents(e, f);
+    e->stats.flows_active--;
     sf_engine_credit(e, sizeof *f);
     sf_flow_remove(&e->flows, f);
 }
 
-/* Both FINs or a reset: the connection ends now, but its entry stays for a while so a
- * retransmission after the end is known for what it is. */
-static void enter_time_wait(sf_engine *e, sf_flow *f, int64_t now_us)
+/* Both FINs or a reset: the connection ends now, and is remembered a while
+ * (time_wait.h) so a retransmission after the end is known for what it is. */
+static void end_flow(sf_engine *e, sf_flow *f, int64_t now_us)
 {
-    end_contents(e, f);
-    e->stats.flows_active--;
-    sf_flow_time_wait(&e->flows, f, now_us);
-}
-
-/* Under a budget: an ended connection goes first, then the least recently used. */
-static sf_flow *eviction_victim(sf_engine *e)
-{
-    return e->flows.tw_head ? e->flows.tw_head : e->flows.lru_tail;
+    long more = sf_tw_add(&e->ended, f, now_us);
+    if (more > 0)
+        sf_engine_charge(e, (size_t)more);
+    else
+        sf_engine_credit(e, (size_t)-more);
+    close_flow(e, f);
 }
 
 /* A packet for an ended connection: a late copy of its own (ignored, counted), or the
  * first packet of a new connection on the same port pair (returns 1). */
-static int new_connection_on_ended(const sf_flow *f, int side, const sf_packet *pkt)
+static int new_connection_on_ended(const sf_tw_entry *w, int side, const sf_packet *pkt)
 {
-    const sf_tcp_dir *d = &f->tcp[side];
+    const sf_tw_dir *d = &w->dir[side];
     if (pkt->tcp_flags & SF_TCP_SYN)
         return !(d->syn_seen && d->isn == pkt->seq) && !(pkt->tcp_flags & SF_TCP_ACK);
     if (!pkt->payload_len)
@@ -202,11 +200,9 @@ static void drop_contents(sf_engine *e, sf_flow *f)
 
 static sf_flow *new_flow(sf_engine *e, const sf_packet *pkt)
 {
-    if (e->flows.count >= e->lim.max_flows && eviction_victim(e)) {
-        sf_flow *victim = eviction_victim(e);
-        if (!victim->time_wait)
-            e->stats.flows_evicted++;
-        close_flow(e, victim);
+    if (e->flows.count >= e->lim.max_flows && e->flows.lru_tail) {
+        e->stats.flows_evicted++;
+        close_flow(e, e->flows.lru_tail);
     }
     sf_flow *f = sf_flow_insert(&e->flows, pkt->family, pkt->src, pkt->sport, pkt->dst,
                                 pkt->dport, pkt->ts_us);
@@ -250,8 +246,10 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
     int side = 0;
     sf_flow *f = sf_flow_lookup(&e->flows, pkt->family, pkt->src, pkt->sport, pkt->dst,
                                 pkt->dport, &side);
-    if (f && f->time_wait) {
-        if (!new_connection_on_ended(f, side, pkt)) {
+    sf_tw_entry *w;
+    if (!f && (w = sf_tw_lookup(&e->ended, pkt->family, pkt->src, pkt->sport, pkt->dst,
+                                pkt->dport, &side))) {
+        if (!new_connection_on_ended(w, side, pkt)) {
             e->stats.tcp_segments++;
             if (pkt->payload_len) {
                 e->stats.tcp_retransmissions++;
@@ -259,8 +257,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
             }
             return;
         }
-        close_flow(e, f);
-        f = NULL;
+        sf_engine_credit(e, sf_tw_remove(&e->ended, w));
     }
     if (f && (pkt->tcp_flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN &&
         !(f->tcp[side].syn_seen && f->tcp[side].isn == pkt->seq) && !late_syn(f, side, pkt)) {
@@ -293,7 +290,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
     if (pkt->tcp_flags & SF_TCP_RST)
         f->closing = true;
     if (f->closing || (f->tcp[0].closed && f->tcp[1].closed))
-        enter_time_wait(e, f, pkt->ts_us);
+        end_flow(e, f, pkt->ts_us);
 }
 
 /* --- housekeeping --- */
@@ -301,8 +298,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
 static void sweep(sf_engine *e)
 {
     int64_t now = e->now_us;
-    while (e->flows.tw_head && e->flows.tw_head->last_us + TIME_WAIT_US < now)
-        close_flow(e, e->flows.tw_head);
+    sf_engine_credit(e, sf_tw_expire(&e->ended, now - TIME_WAIT_US));
     for (sf_flow *f = e->flows.lru_tail, *prev; f; f = prev) {
         prev = f->lru_prev;
         if (f->last_us + e->lim.idle_timeout_us < now) {
@@ -319,13 +315,12 @@ static void sweep(sf_engine *e)
 
 static void enforce_memory(sf_engine *e)
 {
-    while (e->memory > e->lim.memory_max && eviction_victim(e)) {
-        sf_flow *victim = eviction_victim(e);
-        if (!victim->time_wait) {
-            e->stats.memory_evictions++;
-            e->stats.flows_evicted++;
-        }
-        close_flow(e, victim);
+    while (e->memory > e->lim.memory_max && e->ended.oldest)   /* the ended go first */
+        sf_engine_credit(e, sf_tw_remove(&e->ended, e->ended.oldest));
+    while (e->memory > e->lim.memory_max && e->flows.lru_tail) {
+        e->stats.memory_evictions++;
+        e->stats.flows_evicted++;
+        close_flow(e, e->flows.lru_tail);
     }
 }
 
@@ -381,14 +376,14 @@ void sf_engine_flush(sf_engine *e)
 {
     while (e->flows.lru_tail)
         close_flow(e, e->flows.lru_tail);
-    while (e->flows.tw_head)
-        close_flow(e, e->flows.tw_head);
+    sf_engine_credit(e, sf_tw_expire(&e->ended, INT64_MAX));
 }
 
 void sf_engine_destroy(sf_engine *e)
 {
     sf_engine_flush(e);
     sf_flow_table_destroy(&e->flows);
+    sf_tw_destroy(&e->ended);
     sf_frags_free(e->frags);
     free(e->server_ports);
     e->frags = NULL;

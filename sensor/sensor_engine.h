@@ -12,6 +12,7 @@
 #include "sensor/ip_fragments.h"
 #include "sensor/packet.h"
 #include "sensor/sensor_stats.h"
+#include "sensor/time_wait.h"
 
 /* Every budget the engine works within (design.md requirement 6). */
 typedef struct sf_engine_limits {
@@ -51,6 +52,7 @@ typedef struct sf_engine {
     sf_engine_limits lim;
     const sf_record_options *recopt;
     sf_flow_table flows;
+    sf_tw_table ended;           /* connections that ended a short while ago */
     sf_frag_table *frags;
     sf_sensor_stats stats;
     size_t memory;               /* bytes charged against lim.memory_max */

@@ -260,6 +260,38 @@ static void test_status_kept(void)
     finish();
 }
 
+/* After both FINs a retransmission is a late copy, not a new connection; a new SYN on
+ * the same port pair is a new connection. */
+static void test_time_wait(void)
+{
+    start();
+    uint32_t req_seq = seq[0];
+    say(0, "GET /once HTTP/1.1\r\n\r\n");
+    say(1, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    send_pkt(0, SF_TCP_FIN | SF_TCP_ACK, "", 0);
+    send_pkt(1, SF_TCP_FIN | SF_TCP_ACK, "", 0);
+    send_pkt(0, SF_TCP_ACK, "", 0);
+    CU_ASSERT_EQUAL_FATAL(nrecs, 1);
+    uint32_t end_seq = seq[0];
+    seq[0] = req_seq;
+    say(0, "GET /once HTTP/1.1\r\n\r\n");       /* retransmitted after the end */
+    seq[0] = end_seq;
+    CU_ASSERT_EQUAL(nrecs, 1);
+    CU_ASSERT_EQUAL(eng.stats.flows, 1);
+    CU_ASSERT_EQUAL(eng.stats.tcp_retransmissions, 1);
+    seq[0] = 777000;                                /* the port pair reused */
+    send_pkt(0, SF_TCP_SYN, "", 0);
+    send_pkt(1, SF_TCP_SYN | SF_TCP_ACK, "", 0);
+    say(0, "GET /again HTTP/1.1\r\n\r\n");
+    say(1, "HTTP/1.1 204 No Content\r\n\r\n");
+    CU_ASSERT_EQUAL_FATAL(nrecs, 2);
+    CU_ASSERT_STRING_EQUAL(recs[1].path, "/again");
+    CU_ASSERT_EQUAL(eng.stats.flows, 2);
+    sf_engine_flush(&eng);
+    CU_ASSERT_EQUAL(eng.memory, 0);                 /* ended connections are charged, and freed */
+    finish();
+}
+
 void sf_test_register_sensor_http(void)
 {
     CU_pSuite s = CU_add_suite("sensor_http", NULL, NULL);
@@ -272,4 +304,5 @@ void sf_test_register_sensor_http(void)
     CU_add_test(s, "interrupted response ends at its last byte", test_interrupted_ends_at_last_byte);
     CU_add_test(s, "no ttfb without the request's end", test_ttfb_absent_without_request_end);
     CU_add_test(s, "status kept: header error, two spaces", test_status_kept);
+    CU_add_test(s, "time-wait: late copies, port reuse", test_time_wait);
 }
