@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/http_cors.h"
 #include "collector/latency_histogram.h"
 #include "common/log.h"
 #include "common/time_util.h"
@@ -157,6 +158,7 @@ void sf_live_stream_subscribe(sf_live_stream *s, sf_request *r)
     evhttp_add_header(out, "Cache-Control", "no-cache");
     evhttp_add_header(out, "X-Correlation-ID", r->correlation_id);
     evhttp_add_header(out, "X-Accel-Buffering", "no");
+    sf_cors_add_headers(r, out); /* an EventSource from an allowed origin */
     sub->req = r->req;
     sub->conn = evhttp_request_get_connection(r->req);
     sub->stream = s;
