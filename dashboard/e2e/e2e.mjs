@@ -191,6 +191,29 @@ await page.waitForFunction((b) => Number(document.querySelector('[data-testid=ca
 check('the requests card counted it live', Number(await page.getAttribute('[data-testid=card-requests]', 'data-value')) === before + 1);
 check('no reload happened', await page.evaluate(() => window.__noReload === true));
 
+// --- The stream reconnects by itself after the collector stalls ----------------------------------
+// The collector is paused (SIGSTOP) for 11 s: the stream goes silent, the page's watchdog
+// declares it dead, the header says Offline; after SIGCONT the page reconnects on its own.
+const collectorPid = Number(process.env.SF_COLLECTOR_PID ?? 0);
+if (collectorPid > 0) {
+  const errorsBefore = consoleErrors.length;
+  process.kill(collectorPid, 'SIGSTOP');
+  const wentOffline = await page.waitForSelector('[data-testid=live-status][data-status=offline]', { timeout: 11000 }).then(() => true, () => false);
+  await sleep(1000);
+  process.kill(collectorPid, 'SIGCONT');
+  check('the header says Offline when the stream goes silent', wentOffline);
+  const backAt = Date.now();
+  const cameBack = await page.waitForSelector('[data-testid=live-status][data-status=live]', { timeout: 20000 }).then(() => true, () => false);
+  check(`the stream reconnects by itself (${Date.now() - backAt} ms after the collector came back)`, cameBack);
+  consoleErrors.splice(errorsBefore); // the browser's own messages about the outage we made
+} else {
+  check('SF_COLLECTOR_PID given for the reconnect check', false);
+}
+const again = `/api/e2e-after-outage/${Date.now()}`;
+await api.call('POST', '/api/traffic', { token: adminToken, json: { endpoint: again, method: 'GET', status_code: 503, response_time_ms: 15000 } });
+const seenAgain = await page.waitForFunction((m) => document.querySelector('[data-testid=recent-anomalies]')?.textContent?.includes(m), again, { timeout: 5000 }).then(() => true, () => false);
+check('live anomalies arrive again after the reconnect', seenAgain);
+
 // --- 768 px ------------------------------------------------------------------------------------
 await page.setViewportSize({ width: 768, height: 1000 });
 for (const [name, path] of [['overview', '/'], ['anomalies', '/anomalies?resolved=all']]) {

@@ -29,7 +29,7 @@ check "GET /metrics from a browser is the dashboard page" bash -c \
 check "GET /metrics for Prometheus is still the exposition" bash -c \
   "curl -fs '$base/metrics' | grep -q '^# TYPE'"
 
-(cd "$dash" && timeout 240 node e2e/e2e.mjs "$base" "$artifacts") | tee "$scratch/e2e.log"
+(cd "$dash" && SF_COLLECTOR_PID=$pid timeout 240 node e2e/e2e.mjs "$base" "$artifacts") | tee "$scratch/e2e.log"
 line=$(grep -E '^checks: [0-9]+ passed' "$scratch/e2e.log" | tail -n 1)
 p=$(sed -E 's/^checks: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$line")
 checks_passed=$((checks_passed + ${p:-0})); checks_failed=$((checks_failed + ${f:-1}))
