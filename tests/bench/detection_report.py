@@ -182,14 +182,17 @@ def main():
         p("| %s | %d | %d | %s | %s |" % (ip, len(rs), n, ", ".join("%s %d" % kv for kv in types.most_common(2)),
                                          rs[0]["ua"][:60].replace("|", "/")))
     p("\nFlagged share of real records per 6 h of traffic time (the settling curve):\n")
-    p("| hours | records | flagged | share |\n|---|---:|---:|---:|")
+    p("| hours | records | flagged | share | |\n|---|---:|---:|---:|---|")
     slices = defaultdict(lambda: [0, 0])
     for r in real:
         s = slices[int((r["t"] - start) // 21600)]
         s[0] += 1
         s[1] += r["flag"]
+    top = max([v[1] / v[0] for v in slices.values() if v[0]] + [0.01])
     for k in sorted(slices):
-        p("| %d-%d | %d | %d | %s |" % (6 * k, 6 * k + 6, slices[k][0], slices[k][1], pct(slices[k][1], slices[k][0])))
+        share = slices[k][1] / slices[k][0] if slices[k][0] else 0
+        p("| %d-%d | %d | %d | %s | `%s` |" % (6 * k, 6 * k + 6, slices[k][0], slices[k][1],
+                                             pct(slices[k][1], slices[k][0]), "#" * round(30 * share / top) or "."))
 
     p("\nWhat the collector said about the measured real records it flagged: the first reason "
       "of the anomaly row each record opened or joined (its incident), numbers replaced by N:\n\n"
