@@ -118,11 +118,23 @@ EOF
 
 mc_stop_probe() { touch "$scratch/probe.stop"; wait "$mc_probe" 2>/dev/null; }
 
-# Prints "failed=N first_ok_after_s=S last_failure_after_s=S" for probes after time t_kill.
+# Prints the probe's answer times before a kill at t_kill (median and longest over the 10 s
+# before) and across it (requests in flight at the kill or sent in the 10 s after it:
+# failures, the longest, and how long after the kill the first request sent after it was
+# answered).
 mc_failover_report() { # t_kill
-  awk -v k="$1" '$1 >= k - 10 && $2 >= k {
-      if ($3 != 200) { failed++; if ($2 - k > last) last = $2 - k }
-      else if (first == "" && $1 >= k) first = $2 - k }
-    END { printf "failed=%d first_ok_after_s=%.3f last_failure_after_s=%.3f\n", failed, first, last }' \
-    "$scratch/probe.log"
+  local median
+  median=$(awk -v k="$1" '$2 < k && $1 >= k - 10 { print $2 - $1 }' "$scratch/probe.log" \
+           | sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", NR ? v[int((NR + 1) / 2)] : 0 }')
+  awk -v k="$1" -v median="$median" '
+    $2 < k && $1 >= k - 10 { if ($2 - $1 > bmax) bmax = $2 - $1 }
+    $2 >= k && $1 <= k + 10 {
+      if ($3 != 200) failed++
+      if ($2 - $1 > amax) amax = $2 - $1
+      if ($1 >= k && first == "" && $3 == 200) first = $2 - k
+    }
+    END {
+      printf "before: median %s s, longest %.3f s; across the kill: %d failed, longest %.3f s, first sent after it answered %.3f s after the kill\n",
+        median, bmax, failed, amax, first
+    }' "$scratch/probe.log"
 }
