@@ -15,7 +15,7 @@ entries() { # flags|keys: one .TP entry per "  --name  text" line of --help
       gsub(/\\/, "\\e", text); gsub(/-/, "\\-", text)
       if (mode == "keys") { gsub(/-/, "_", name); label = "\\fB" name "\\fR = \\fIvalue\\fR" }
       else { gsub(/-/, "\\-", name); label = "\\fB\\-\\-" name "\\fR \\fIvalue\\fR" }
-      printf ".TP\n%s\n%s\n", label, text
+      printf ".TP\n%s\n\\&%s\n", label, text
     }'
 }
 SF_MAN_FLAGS=$(entries flags) SF_MAN_KEYS=$(entries keys) \
