@@ -93,6 +93,11 @@ for _ in $(seq 1 900); do curl -fs -o /dev/null http://127.0.0.1:8080/api/health
 check "the collector answers /api/health on the packaged listen address" test $up = 0 \
   || tail -n 20 "$root/tmp/collector.log"
 
+if [ -f "$root/usr/share/securaflow/dashboard/index.html" ]; then
+  check "the packaged dashboard is served at /" \
+    bash -c "curl -fs http://127.0.0.1:8080/ | grep -qi '<html'"
+fi
+
 # The operator's command, as root, on the running service's database.
 token=$(in_root securaflow-collector token create web-01 2>"$root/tmp/token.err")
 check "'securaflow-collector token create web-01' as root prints a token" \
