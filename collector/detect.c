@@ -1,6 +1,7 @@
 /* The detection engine (see detect.h): state, the steps of judging a job, incidents. */
 #include "collector/detect.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,15 @@ int64_t sf_detectors_real_records(sf_detectors *d)
     int64_t n = d->real_records;
     pthread_mutex_unlock(&d->state_lock);
     return n;
+}
+
+void sf_detectors_set_nudge(sf_detectors *d, int64_t at, void (*nudge)(void *), void *arg)
+{
+    pthread_mutex_lock(&d->state_lock);
+    d->nudge_at = at;
+    d->nudge = nudge;
+    d->nudge_arg = arg;
+    pthread_mutex_unlock(&d->state_lock);
 }
 
 static bool is_auth_route(const char *route)
@@ -477,7 +487,15 @@ void sf_detect_job(sf_detectors *d, sf_ingest_job *job)
                 d->traffic_now_us = items[i].ts_us;
         }
     }
+    void (*nudge)(void *) = NULL;
+    if (d->nudge && d->real_records >= d->nudge_at) {
+        nudge = d->nudge;
+        d->nudge_at = INT64_MAX;
+    }
+    void *nudge_arg = d->nudge_arg;
     pthread_mutex_unlock(&d->state_lock);
+    if (nudge)
+        nudge(nudge_arg);
     pthread_rwlock_rdlock(&d->model_lock);
     score_items(d, items, n, ctx);
     pthread_rwlock_unlock(&d->model_lock);

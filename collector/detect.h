@@ -92,6 +92,9 @@ typedef struct sf_detectors {
     int64_t traffic_now_us;        /* latest record time seen (real traffic) */
     int64_t last_sweep_us;         /* traffic time of the last traffic-drop sweep */
     int64_t real_records;          /* real records judged since start */
+    int64_t nudge_at;              /* call nudge once real_records reaches this */
+    void (*nudge)(void *arg);      /* the model manager's "a training milestone is here" */
+    void *nudge_arg;
     uint64_t job_serial;
 } sf_detectors;
 
@@ -107,14 +110,22 @@ int sf_detectors_model_version(sf_detectors *d);
 uint64_t sf_detectors_client_evictions(sf_detectors *d);
 /* Real records judged since start. */
 int64_t sf_detectors_real_records(sf_detectors *d);
+/* Calls nudge(arg) once (from an ingest worker, no lock held) when real_records reaches at:
+ * the model manager trains at record counts, not on a wall-clock poll alone. */
+void sf_detectors_set_nudge(sf_detectors *d, int64_t at, void (*nudge)(void *), void *arg);
 
-/* The columns of a site's own model. Not the hour of day: a model trained on the first
- * hours of a site has not seen the others, and would flag every new hour. Not the ctx.
- * group (a client's last minute): page loads, NAT and proxies make it look like bursts and
- * scans, and those are judged by the behaviour detectors, with thresholds, instead. */
+/* The columns of a site's own model: what a request is (method, sizes, latency, attack
+ * tokens, how new its route and parameters are to the site). Not the hour of day: a model
+ * trained on the first hours of a site has not seen the others, and would flag every new
+ * hour. Not the ctx. group (a client's last minute): page loads, NAT and proxies make it
+ * look like bursts and scans, and those are judged by the behaviour detectors, with
+ * thresholds, instead. Not the status class: outcomes are judged by the rules and the
+ * route and client detectors (5xx, error spikes, scans, brute force), and a 304 or a 404 is
+ * the most ordinary thing on a public site. Not the user-agent length: a rare device is
+ * not an attack. */
 #define SF_SITE_MODEL_FEATURES                                                                 \
-    "meta.latency_ms_log,meta.request_bytes_log,meta.response_bytes_log,meta.status_class,"   \
-    "meta.method,meta.user_agent_length,kw.,profile.surprise"
+    "meta.latency_ms_log,meta.request_bytes_log,meta.response_bytes_log,meta.method,kw.,"     \
+    "profile.surprise"
 
 struct sf_model_train_options;
 /* Trains an HTTP model on items (normal traffic), with each record's client context

@@ -5,6 +5,7 @@
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ struct sf_model_manager {
     sf_detectors *detectors;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    bool stopping, train_requested, training;
+    bool stopping, train_requested, training, nudged;
+    bool recheck;                /* manager thread only: a milestone judged, not yet stored */
     char state[16], source[16], last_error[256];
     int64_t train_started_us, train_finished_us, last_train_rows;
     int64_t stored_at_start;     /* real records in the database when we started */
@@ -250,6 +252,16 @@ static int64_t count_stored(sf_model_manager *m, int64_t limit)
     return n;
 }
 
+/* From an ingest worker: the site has reached a milestone (detect.h). */
+static void nudge(void *arg)
+{
+    sf_model_manager *m = arg;
+    pthread_mutex_lock(&m->lock);
+    m->nudged = true;
+    pthread_cond_signal(&m->wake);
+    pthread_mutex_unlock(&m->lock);
+}
+
 /* The first model once the site has auto_train_rows records, a better one each time they
  * double, up to train_max_rows: early, and improving as data grows. */
 static bool milestone_reached(sf_model_manager *m)
@@ -265,11 +277,22 @@ static bool milestone_reached(sf_model_manager *m)
     }
     if (m->next_milestone > m->cfg.train_max_rows && strcmp(m->source, "starter") != 0)
         return false;
-    int64_t total = m->stored_at_start + sf_detectors_real_records(m->detectors);
-    if (total < m->next_milestone)
+    /* The records judged so far say when to look; the stored ones say whether the
+     * milestone is there (judged records reach the database a moment later). */
+    int64_t judged = m->stored_at_start + sf_detectors_real_records(m->detectors);
+    if (judged < m->next_milestone) {
+        sf_detectors_set_nudge(m->detectors, m->next_milestone - m->stored_at_start, nudge, m);
         return false;
-    while (m->next_milestone <= total)
+    }
+    int64_t stored = count_stored(m, m->next_milestone);
+    if (stored < m->next_milestone) {
+        m->recheck = true; /* look again shortly */
+        return false;
+    }
+    while (m->next_milestone <= judged)
         m->next_milestone *= 2;
+    /* wake us as soon as the next one is judged, not at the next poll */
+    sf_detectors_set_nudge(m->detectors, m->next_milestone - m->stored_at_start, nudge, m);
     return true;
 }
 
@@ -292,6 +315,7 @@ static void *manager_main(void *arg)
     while (!m->stopping) {
         bool requested = m->train_requested;
         m->train_requested = false;
+        m->nudged = false;
         pthread_mutex_unlock(&m->lock);
         if (PQstatus(m->conn) != CONNECTION_OK)
             PQreset(m->conn);
@@ -303,8 +327,15 @@ static void *manager_main(void *arg)
         pthread_mutex_lock(&m->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += POLL_INTERVAL_S;
-        if (!m->stopping && !m->train_requested)
+        if (m->recheck) { /* a milestone judged but not stored yet: look again in 100 ms */
+            until.tv_nsec += 100000000;
+            if (until.tv_nsec >= 1000000000)
+                until.tv_sec++, until.tv_nsec -= 1000000000;
+            m->recheck = false;
+        } else {
+            until.tv_sec += POLL_INTERVAL_S;
+        }
+        if (!m->stopping && !m->train_requested && !m->nudged)
             pthread_cond_timedwait(&m->wake, &m->lock, &until);
     }
     pthread_mutex_unlock(&m->lock);
@@ -367,6 +398,7 @@ void sf_model_manager_stop(sf_model_manager *m)
     pthread_cond_signal(&m->wake);
     pthread_mutex_unlock(&m->lock);
     pthread_join(m->thread, NULL);
+    sf_detectors_set_nudge(m->detectors, INT64_MAX, NULL, NULL);
     PQfinish(m->conn);
     pthread_mutex_destroy(&m->lock);
     pthread_cond_destroy(&m->wake);
