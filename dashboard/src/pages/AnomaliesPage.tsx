@@ -70,12 +70,12 @@ function Row({ a, onChange }: { a: Anomaly; onChange: (a: Anomaly) => void }) {
       <td><SeverityBadge severity={a.severity} /></td>
       <td className="nowrap"><TypeBadge type={a.anomaly_type} /> <CountBadge count={a.count} /></td>
       <td className="num hide-narrow">{formatPercent(a.anomaly_score, 1)}</td>
-      <td className="mono ellipsis" title={what}>
+      <td className="mono ellipsis wide" title={what}>
         {a.fromStream ? what : <Link to={`/anomalies/${a.id}?at=${encodeURIComponent(a.detected_at)}`}>{what}</Link>}
         <div className="muted small reason">{a.reasons?.[0] ?? ''}</div>
       </td>
       <td><ResolvedBadge resolved={a.is_resolved} /> <LabelBadge label={a.label} /></td>
-      <td className="nowrap">{a.fromStream ? <span className="muted small">just detected</span> : <AnomalyActions anomaly={a} onChange={onChange} compact />}</td>
+      <td className="nowrap span2">{a.fromStream ? <span className="muted small">just detected</span> : <AnomalyActions anomaly={a} onChange={onChange} compact />}</td>
     </tr>
   );
 }
@@ -127,7 +127,7 @@ export default function AnomaliesPage() {
         {data && data.items.length > 0 && (
           <>
             <div className="table-wrap">
-              <table className="table">
+              <table className="table stack">
                 <thead>
                   <tr><th scope="col">Detected</th><th scope="col">Severity</th><th scope="col">Type</th><th scope="col" className="num hide-narrow">Score</th><th scope="col">Request and reason</th><th scope="col">State</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
                 </thead>
