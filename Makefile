@@ -14,14 +14,14 @@ test:
 	@scripts/install-deps.sh --browser
 	@tests/run-all.sh
 
-# The Debian packages (build/debs/), and their test on a clean Debian 12 root
-# (lintian, install, users, conffiles, both daemons started, purge): a few minutes, so
-# not part of `make test`.
-debs: deps
+# The Debian packages (build/debs/; after `build`, so the dashboard is in them), and
+# their test on a clean Debian 12 root (lintian, install, users, conffiles, both daemons
+# started, purge): a few minutes and the Debian archive, so not part of `make test`.
+debs: build
 	@scripts/install-deps.sh --packaging
 	@packaging/build-debs.sh
 
-test-packaging: deps
+test-packaging: build
 	@scripts/install-deps.sh --packaging
 	@tests/packaging/run.sh
 
