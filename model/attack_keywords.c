@@ -9,6 +9,8 @@ enum {
     PREFIX = 2,  /* no boundary needed after it ("onmouse" in "onmouseover") */
     HEX = 4,     /* "0x": hex digits must follow (and a boundary after them) */
     HANDLER = 8, /* an event handler: letters, optional spaces, then '=' must follow */
+    CMDEND = 16, /* a command: the text ends, or a space or shell operator follows */
+    CLOSED = 32, /* "`": a letter follows and another "`" closes it (command substitution) */
 };
 
 typedef struct token_def {
@@ -45,7 +47,11 @@ static const token_def traversal_tokens[] = {
     {".htaccess", STRONG}, {".htpasswd", STRONG}, {"/.git", STRONG}, {"/.svn", STRONG},
     {"/.env", STRONG}, {NULL, 0}};
 static const token_def injection_tokens[] = {
-    {"|", 0}, {"`", 0}, {"$(", STRONG}, {"${", STRONG}, {";ls", STRONG}, {"; ls", STRONG},
+    {"|", 0}, {"`", 0}, {"`", STRONG | CLOSED}, {"$(", STRONG}, {"${", STRONG}, {";ls", STRONG},
+    {"; ls", STRONG}, {";id", STRONG | CMDEND}, {"; id", STRONG | CMDEND}, {"|id", STRONG | CMDEND},
+    {"| id", STRONG | CMDEND}, {";cat ", STRONG}, {"; cat ", STRONG}, {"|cat ", STRONG},
+    {"| cat ", STRONG}, {";whoami", STRONG | CMDEND}, {"|whoami", STRONG | CMDEND},
+    {"&&whoami", STRONG | CMDEND}, {"&& whoami", STRONG | CMDEND}, {"() {", STRONG},
     {"cmd.exe", STRONG}, {"/bin/", 0}, {"/bin/sh", STRONG}, {"/bin/bash", STRONG},
     {"\r", 0}, {"\n", 0}, {"\r\n", STRONG}, {"<!--#", STRONG}, {"wget ", 0},
     {"wget http", STRONG}, {"curl ", 0}, {"curl http", STRONG}, {"&&", 0}, {"nc -", 0},
@@ -145,6 +151,13 @@ static int matches_at(const token_ref *tok, const char *text, size_t len, size_t
         if (j >= len || text[j] != '=')
             return 0;
         j++;
+    } else if (tok->flags & CMDEND) {
+        if (j < len && !strchr(" \t;|&`)", text[j]))
+            return 0;
+    } else if (tok->flags & CLOSED) {
+        if (j >= len || text[j] < 'a' || text[j] > 'z' || !memchr(text + j, '`', len - j))
+            return 0;
+        j = (size_t)((const char *)memchr(text + j, '`', len - j) - text) + 1;
     } else if (tok->word_end && !(tok->flags & PREFIX) && j < len &&
                is_word((unsigned char)text[j])) {
         return 0;

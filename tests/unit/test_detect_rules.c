@@ -39,6 +39,12 @@ static void test_strong_tokens_and_weak_ones(void)
     CU_ASSERT_EQUAL(m.cls, SF_ATTACK_TRAVERSAL);
     CU_ASSERT_TRUE(sf_attack_find_strong("cmd=$(id)", &m));
     CU_ASSERT_EQUAL(m.cls, SF_ATTACK_INJECTION);
+    CU_ASSERT_TRUE(sf_attack_find_strong("q=`id`", &m));
+    CU_ASSERT_TRUE(sf_attack_find_strong("q=test|id", &m));
+    CU_ASSERT_TRUE(sf_attack_find_strong("x=() { :; }; /bin/bash -c id", &m));
+    CU_ASSERT_FALSE(sf_attack_find_strong("/path;id=3", &m));       /* a matrix parameter */
+    CU_ASSERT_FALSE(sf_attack_find_strong("q=it`s fine", &m));      /* a lone backtick */
+    CU_ASSERT_FALSE(sf_attack_find_strong("q=a|identity", &m));
     /* ordinary text with weak tokens only, or tokens inside words */
     CU_ASSERT_FALSE(sf_attack_find_strong("q=rock and roll or jazz", &m));
     CU_ASSERT_FALSE(sf_attack_find_strong("/docs/onload-event.html", &m));
