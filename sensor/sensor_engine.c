@@ -13,7 +13,7 @@
 /* How long an ended connection is remembered (Linux keeps TIME-WAIT 60 s; the
  * retransmissions it is there for come within seconds), and how many at most. */
 #define TIME_WAIT_US (30 * 1000000LL)
-#define TIME_WAIT_MAX 65536u
+#define TIME_WAIT_MAX 32768u
 
 void sf_engine_limits_default(sf_engine_limits *lim)
 {
@@ -40,8 +40,7 @@ int sf_engine_init(sf_engine *e, const sf_engine_limits *lim, const sf_record_op
     e->stats.sampling_ratio = lim->sample_permille / 1000.0;
     if (sf_flow_table_init(&e->flows, lim->max_flows) < 0)
         return -1;
-    if (sf_tw_init(&e->ended, lim->max_flows < TIME_WAIT_MAX ? lim->max_flows : TIME_WAIT_MAX) < 0)
-        return -1;
+    sf_tw_init(&e->ended, lim->max_flows < TIME_WAIT_MAX ? lim->max_flows : TIME_WAIT_MAX);
     e->frags = sf_frags_new(lim->frag_memory_max, 30 * 1000000LL);
     return e->frags ? 0 : -1;
 }
@@ -162,11 +161,10 @@ static void close_flow(sf_engine *e, sf_flow *f)
  * (time_wait.h) so a retransmission after the end is known for what it is. */
 static void end_flow(sf_engine *e, sf_flow *f, int64_t now_us)
 {
-    long more = sf_tw_add(&e->ended, f, now_us);
-    if (more > 0)
-        sf_engine_charge(e, (size_t)more);
-    else
-        sf_engine_credit(e, (size_t)-more);
+    /* The ring is made only while the budget has room for it (not again and again
+     * under memory pressure, which frees it). */
+    bool room = e->memory + sf_tw_bytes(&e->ended) <= e->lim.memory_max / 2;
+    sf_engine_charge(e, sf_tw_add(&e->ended, f, now_us, room));
     close_flow(e, f);
 }
 
@@ -257,7 +255,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
             }
             return;
         }
-        sf_engine_credit(e, sf_tw_remove(&e->ended, w));
+        sf_tw_forget(&e->ended, w);
     }
     if (f && (pkt->tcp_flags & (SF_TCP_SYN | SF_TCP_ACK)) == SF_TCP_SYN &&
         !(f->tcp[side].syn_seen && f->tcp[side].isn == pkt->seq) && !late_syn(f, side, pkt)) {
@@ -298,7 +296,7 @@ static void handle_tcp(sf_engine *e, const sf_packet *pkt)
 static void sweep(sf_engine *e)
 {
     int64_t now = e->now_us;
-    sf_engine_credit(e, sf_tw_expire(&e->ended, now - TIME_WAIT_US));
+    sf_tw_expire(&e->ended, now - TIME_WAIT_US);
     for (sf_flow *f = e->flows.lru_tail, *prev; f; f = prev) {
         prev = f->lru_prev;
         if (f->last_us + e->lim.idle_timeout_us < now) {
@@ -315,8 +313,8 @@ static void sweep(sf_engine *e)
 
 static void enforce_memory(sf_engine *e)
 {
-    while (e->memory > e->lim.memory_max && e->ended.oldest)   /* the ended go first */
-        sf_engine_credit(e, sf_tw_remove(&e->ended, e->ended.oldest));
+    if (e->memory > e->lim.memory_max)   /* ended connections are forgotten first */
+        sf_engine_credit(e, sf_tw_release(&e->ended));
     while (e->memory > e->lim.memory_max && e->flows.lru_tail) {
         e->stats.memory_evictions++;
         e->stats.flows_evicted++;
@@ -376,7 +374,7 @@ void sf_engine_flush(sf_engine *e)
 {
     while (e->flows.lru_tail)
         close_flow(e, e->flows.lru_tail);
-    sf_engine_credit(e, sf_tw_expire(&e->ended, INT64_MAX));
+    sf_engine_credit(e, sf_tw_release(&e->ended));
 }
 
 void sf_engine_destroy(sf_engine *e)

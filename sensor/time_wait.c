@@ -1,31 +1,43 @@
-/* Ended connections (see time_wait.h): a fixed-size chained hash on the flow hash, and
- * a list from oldest to newest for expiry. */
+/* Ended connections (see time_wait.h): a ring of entries in the order they ended, and
+ * a chained hash over it by index. */
 #include "sensor/time_wait.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int sf_tw_init(sf_tw_table *t, uint32_t max_entries)
+void sf_tw_init(sf_tw_table *t, uint32_t capacity)
 {
     memset(t, 0, sizeof *t);
-    uint32_t size = 1024;
-    while (size < max_entries && size < (1u << 20))
-        size *= 2;
-    t->buckets = calloc(size, sizeof *t->buckets);
-    if (!t->buckets)
-        return -1;
-    t->mask = size - 1;
-    t->max = max_entries ? max_entries : 1;
-    return 0;
+    t->cap = capacity ? capacity : 1;
 }
 
-void sf_tw_destroy(sf_tw_table *t)
+static uint32_t bucket_count(uint32_t cap)
 {
-    while (t->oldest)
-        sf_tw_remove(t, t->oldest);
-    free(t->buckets);
-    t->buckets = NULL;
+    uint32_t size = 1;
+    while (size < cap)
+        size *= 2;
+    return size;
 }
+
+size_t sf_tw_bytes(const sf_tw_table *t)
+{
+    return (size_t)t->cap * sizeof *t->ring + (size_t)bucket_count(t->cap) * sizeof *t->buckets;
+}
+
+size_t sf_tw_release(sf_tw_table *t)
+{
+    if (!t->ring)
+        return 0;
+    size_t bytes = sf_tw_bytes(t);
+    free(t->ring);
+    free(t->buckets);
+    t->ring = NULL;
+    t->buckets = NULL;
+    t->mask = t->head = t->count = t->live = 0;
+    return bytes;
+}
+
+void sf_tw_destroy(sf_tw_table *t) { sf_tw_release(t); }
 
 static int same_endpoint(const sf_flow_key *k, int side, const uint8_t *addr, uint16_t port, int n)
 {
@@ -35,11 +47,12 @@ static int same_endpoint(const sf_flow_key *k, int side, const uint8_t *addr, ui
 sf_tw_entry *sf_tw_lookup(sf_tw_table *t, uint8_t family, const uint8_t *src, uint16_t sport,
                           const uint8_t *dst, uint16_t dport, int *side)
 {
-    if (!t->count)
+    if (!t->live)
         return NULL;
     int n = family == 4 ? 4 : 16;
     uint32_t h = sf_flow_hash(family, src, sport, dst, dport);
-    for (sf_tw_entry *e = t->buckets[h & t->mask]; e; e = e->hash_next) {
+    for (uint32_t i = t->buckets[h & t->mask]; i; i = t->ring[i - 1].hash_next) {
+        sf_tw_entry *e = &t->ring[i - 1];
         if (e->hash != h || e->key.family != family)
             continue;
         if (same_endpoint(&e->key, 0, src, sport, n) && same_endpoint(&e->key, 1, dst, dport, n)) {
@@ -54,37 +67,60 @@ sf_tw_entry *sf_tw_lookup(sf_tw_table *t, uint8_t family, const uint8_t *src, ui
     return NULL;
 }
 
-size_t sf_tw_remove(sf_tw_table *t, sf_tw_entry *e)
+void sf_tw_forget(sf_tw_table *t, sf_tw_entry *e)
 {
-    for (sf_tw_entry **pp = &t->buckets[e->hash & t->mask]; *pp; pp = &(*pp)->hash_next)
-        if (*pp == e) {
-            *pp = e->hash_next;
+    if (!e->live)
+        return;
+    uint32_t idx = (uint32_t)(e - t->ring) + 1;
+    for (uint32_t *p = &t->buckets[e->hash & t->mask]; *p; p = &t->ring[*p - 1].hash_next)
+        if (*p == idx) {
+            *p = e->hash_next;
             break;
         }
-    if (e->older)
-        e->older->newer = e->newer;
-    else
-        t->oldest = e->newer;
-    if (e->newer)
-        e->newer->older = e->older;
-    else
-        t->newest = e->older;
-    t->count--;
-    free(e);
-    return sizeof *e;
+    e->live = false;
+    t->live--;
 }
 
-long sf_tw_add(sf_tw_table *t, const sf_flow *f, int64_t now_us)
+static void pop_oldest(sf_tw_table *t)
 {
-    long freed = 0;
-    while (t->count >= t->max && t->oldest)
-        freed += (long)sf_tw_remove(t, t->oldest);
-    sf_tw_entry *e = calloc(1, sizeof *e);
-    if (!e)
-        return -freed;
+    sf_tw_forget(t, &t->ring[t->head]);
+    t->head = (t->head + 1) % t->cap;
+    t->count--;
+}
+
+void sf_tw_expire(sf_tw_table *t, int64_t before_us)
+{
+    while (t->count && (!t->ring[t->head].live || t->ring[t->head].ended_us < before_us))
+        pop_oldest(t);
+}
+
+size_t sf_tw_add(sf_tw_table *t, const sf_flow *f, int64_t now_us, bool may_allocate)
+{
+    size_t allocated = 0;
+    if (!t->ring) {
+        if (!may_allocate)
+            return 0;
+        uint32_t size = bucket_count(t->cap);
+        t->ring = calloc(t->cap, sizeof *t->ring);
+        t->buckets = calloc(size, sizeof *t->buckets);
+        if (!t->ring || !t->buckets) {
+            free(t->ring);
+            free(t->buckets);
+            t->ring = NULL;
+            t->buckets = NULL;
+            return 0;            /* nothing remembered: late copies look like new flows */
+        }
+        t->mask = size - 1;
+        allocated = sf_tw_bytes(t);
+    }
+    if (t->count == t->cap)
+        pop_oldest(t);
+    uint32_t slot = (t->head + t->count) % t->cap;
+    sf_tw_entry *e = &t->ring[slot];
     e->key = f->key;
     e->hash = f->hash;
     e->ended_us = now_us;
+    e->live = true;
     for (int i = 0; i < 2; i++) {
         e->dir[i].next_seq = f->tcp[i].next_seq;
         e->dir[i].isn = f->tcp[i].isn;
@@ -92,21 +128,8 @@ long sf_tw_add(sf_tw_table *t, const sf_flow *f, int64_t now_us)
         e->dir[i].syn_seen = f->tcp[i].syn_seen;
     }
     e->hash_next = t->buckets[e->hash & t->mask];
-    t->buckets[e->hash & t->mask] = e;
-    e->older = t->newest;
-    if (t->newest)
-        t->newest->newer = e;
-    else
-        t->oldest = e;
-    t->newest = e;
+    t->buckets[e->hash & t->mask] = slot + 1;
     t->count++;
-    return (long)sizeof *e - freed;
-}
-
-size_t sf_tw_expire(sf_tw_table *t, int64_t before_us)
-{
-    size_t freed = 0;
-    while (t->oldest && t->oldest->ended_us < before_us)
-        freed += sf_tw_remove(t, t->oldest);
-    return freed;
+    t->live++;
+    return allocated;
 }
