@@ -16,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --bench) want="$want tshark httpry python3-sklearn python3-numpy wrk hyperfine valgrind" ;;
     --browser) want="$want chromium" ;;
-    --packaging) want="$want debhelper dpkg-dev fakeroot lintian mmdebstrap" ;;
+    --packaging) want="$want debhelper dpkg-dev fakeroot lintian mmdebstrap systemd-container" ;;
     *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
   esac
 done

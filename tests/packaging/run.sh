@@ -6,10 +6,12 @@
 # starts both daemons the way their systemd units do (unit's User, ExecStart, state
 # directory, capabilities) inside a private network namespace, makes a token with the
 # operator's command, sends traffic through the sensor to the collector, stops both,
+# boots the root with systemd (systemd-nspawn) and checks both units as installed,
 # checks the units' systemd-analyze exposure, purges both packages and checks that
 # nothing of theirs is left.
 #   tests/packaging/run.sh            (as root; `make test-packaging`)
-# Needs: debhelper, lintian, mmdebstrap (scripts/install-deps.sh --packaging), network
+# Needs: debhelper, lintian, mmdebstrap, systemd-container (scripts/install-deps.sh
+# --packaging), network
 # access to deb.debian.org. SF_PKG_DEBS=DIR uses packages already built there.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,7 +38,7 @@ mirror=${SF_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security=${SF_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 # policy-rc.d: services of the dependencies (PostgreSQL's main cluster) are not started
 # in the host's network by their maintainer scripts.
-if ! mmdebstrap --quiet --variant=apt --mode=root --include=ca-certificates \
+if ! mmdebstrap --quiet --variant=apt --mode=root --include=ca-certificates,systemd,systemd-sysv,dbus \
      --customize-hook='printf "#!/bin/sh\nexit 101\n" >"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"' \
      bookworm "$root" "deb $mirror bookworm main" "deb $mirror bookworm-updates main" \
      "deb $security bookworm-security main" >"$scratch/mmdebstrap.log" 2>&1; then
@@ -58,6 +60,14 @@ step "files, users, conffiles; both daemons started as their units start them"
 inside "$root" check-and-run
 rc=$?
 check "installed system checks (tests/packaging/in_root.sh)" test "$rc" = 0
+
+step "booting the root with systemd (systemd-nspawn): the units as installed"
+if command -v systemd-nspawn >/dev/null; then
+  bash tests/packaging/boot_root.sh "$root"
+  check "both units run under systemd (tests/packaging/boot_root.sh)" test $? = 0
+else
+  echo "systemd-nspawn not found (apt-get install systemd-container): units not booted"
+fi
 
 step "systemd-analyze security of the installed units"
 for unit_score in securaflow-collector.service:1.8 securaflow-sensor@eth0.service:2.4; do
