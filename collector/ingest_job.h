@@ -28,6 +28,7 @@ typedef struct sf_ingest_item {
     json_t *reasons;           /* array of strings, anomalies only */
     json_t *features;          /* object, anomalies only */
     bool incident_opened;      /* its finding opened a new incident (live stream) */
+    int64_t anomaly_id;        /* that incident's id in anomalies, once stored (else 0) */
     int subject_kind;          /* its incident's subject (detect_verdict.h sf_subject) */
     const char *family;        /* its incident's family (static string) */
     bool demo;

@@ -181,7 +181,7 @@ json_t *sf_anomaly_item_json(const sf_ingest_item *it)
     char first[SF_RFC3339_LEN];
     sf_time_format(it->ts_us, first, sizeof first);
     return json_pack("{s:I,s:s,s:f,s:s,s:O,s:b,s:s,s:O,s:n,s:{s:I,s:s,s:s,s:i,s:f,s:s},s:i,s:s,s:s}",
-                     "id", (json_int_t)it->traffic_id, "detected_at",
+                     "id", (json_int_t)(it->anomaly_id ? it->anomaly_id : it->traffic_id), "detected_at",
                      sf_time_format(sf_now_us(), detected, sizeof detected), "anomaly_score",
                      it->score < 0 ? 0.0 : it->score, "anomaly_type", it->anomaly_type,
                      "features", it->features ? it->features : json_null(), "is_resolved", 0,

@@ -280,6 +280,37 @@ static void incident_row(sf_copy_buffer *b, const sf_incident_update *u, int64_t
     "type_rank = greatest(anomalies.type_rank, EXCLUDED.type_rank), "                          \
     "is_resolved = false, resolved_at = NULL"
 
+/* Upserts the incidents and hands each new one's id to the record that opened it (the live
+ * stream announces it with the id the list and the resolve and label routes use). all:
+ * the group's updates sorted by key, merged runs led by their first. */
+static int note_ids(sf_traffic_store *st, sf_incident_update **all, size_t m, char *err,
+                    size_t err_size)
+{
+    PGresult *r = PQexec(st->conn, INCIDENT_UPSERT " RETURNING incident_key, id");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        snprintf(err, err_size, "%s", PQerrorMessage(st->conn));
+        PQclear(r);
+        return -1;
+    }
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *key = PQgetvalue(r, i, 0);
+        size_t lo = 0, hi = m;
+        while (lo < hi) { /* the first update with this key */
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(all[mid]->key, key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        int64_t id = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+        for (; lo < m && strcmp(all[lo]->key, key) == 0; lo++)
+            if (all[lo]->first && all[lo]->first->incident_opened)
+                ((sf_ingest_item *)all[lo]->first)->anomaly_id = id;
+    }
+    PQclear(r);
+    return 0;
+}
+
 static int write_incidents(sf_traffic_store *st, sf_ingest_job **jobs, size_t n, char *err,
                            size_t err_size)
 {
@@ -312,11 +343,12 @@ static int write_incidents(sf_traffic_store *st, sf_ingest_job **jobs, size_t n,
             merge_update(all[i], all[k]);
         incident_row(&st->copy, all[i], now);
     }
+    int rc = -1;
+    if (exec_ok(st->conn, "TRUNCATE incident_in", err, err_size) == 0 &&
+        copy_rows(st, "COPY incident_in (" INCIDENT_COLUMNS ") FROM STDIN", err, err_size) == 0)
+        rc = note_ids(st, all, m, err, err_size);
     free(all);
-    if (exec_ok(st->conn, "TRUNCATE incident_in", err, err_size) ||
-        copy_rows(st, "COPY incident_in (" INCIDENT_COLUMNS ") FROM STDIN", err, err_size))
-        return -1;
-    return exec_ok(st->conn, INCIDENT_UPSERT, err, err_size);
+    return rc;
 }
 
 /* Items of the group that are stored (not in duplicate batches), for sorting. */

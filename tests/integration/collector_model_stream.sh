@@ -79,11 +79,13 @@ wait "$stream_pid"
 check "the record is flagged as SQL injection" grep -q '"anomaly_type":"sql_injection"' "$scratch/anomaly.json"
 check "stream sends per-second traffic events" grep -q '^event: traffic' "$scratch/stream.txt"
 check "stream sends the anomaly" grep -q '"anomaly_type":"sql_injection"' "$scratch/stream.txt"
-check "streamed anomaly carries the model version's id scheme (id = traffic id)" python3 -c "
-import json
+check "streamed anomaly carries its id in the list (what resolve and label take)" python3 -c "
+import json, urllib.request
 ev=[l[6:] for l in open('$scratch/stream.txt') if l.startswith('data: ') and 'sql_injection' in l][0]
 a=json.loads(ev); t=json.load(open('$scratch/anomaly.json'))
-assert a['id']==t['traffic_id'] and a['severity']=='critical' and a['reasons'], a"
+req=urllib.request.Request('$base/api/anomalies?type=sql_injection', headers={'Authorization': 'Bearer $(token_for guest)'})
+listed=[x for x in json.load(urllib.request.urlopen(req))['anomalies'] if x['traffic_log']['id']==t['traffic_id']]
+assert listed and a['id']==listed[0]['id'] and a['count']==1 and a['severity']=='critical' and a['reasons'], (a, listed)"
 
 # Static files.
 check "dashboard index at /" grep -q dashboard <<<"$(curl -fs "$base/")"
