@@ -63,6 +63,15 @@ check "20 requests on lo stored through the sensor and collector units (stored: 
 
 token=$(inside securaflow-collector token create web-02 2>/dev/null)
 check "'securaflow-collector token create' as root next to the running service" bash -c "[[ '$token' == sfi_* ]]"
+pw=$(head -c 12 /dev/urandom | base64 | tr '+/' '-_')
+printf '%s\n' "$pw" | inside securaflow-collector user add operator --role admin \
+  --email operator@example.com >/dev/null 2>"$root/tmp/useradd.err"
+check "'securaflow-collector user add' as root (password on standard input)" test $? = 0 \
+  || cat "$root/tmp/useradd.err"
+login=$(printf '%s' "$pw" | in_net curl -s -o /dev/null -w '%{http_code}' \
+        --data-urlencode username=operator --data-urlencode "password@-" \
+        http://127.0.0.1:8080/api/auth/login)
+check "the running service logs that account in (HTTP $login)" test "$login" = 200
 for unit_score in securaflow-collector.service:1.8 securaflow-sensor@lo.service:2.4; do
   unit=${unit_score%%:*} max=${unit_score##*:}
   score=$(inside systemd-analyze security "$unit" 2>/dev/null | sed -nE 's/.*Overall exposure level for .*: ([0-9.]+).*/\1/p')
