@@ -15,10 +15,33 @@
     "user disable NAME | user enable NAME | user list | token create NAME | token list | " \
     "token revoke NAME\n"
 
-/* Reads one line (the password) from path or, if path is NULL, standard input. */
+/* The --password-file, opened by sf_cli_accounts_open_inputs while the caller still has
+ * its own rights: run as root, the collector then becomes the data directory's owner,
+ * which may not be allowed to read a root-only password file. */
+static FILE *password_file;
+
+static const char *option(int argc, char **argv, const char *name);
+
+int sf_cli_accounts_open_inputs(int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "user") != 0)
+        return 0;
+    const char *path = option(argc, argv, "--password-file");
+    if (!path)
+        return 0;
+    password_file = fopen(path, "r");
+    if (!password_file) {
+        fprintf(stderr, "securaflow-collector: cannot read %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads one line (the password) from the password file if one was given, else from
+ * standard input. */
 static int read_password(const char *path, char *out, size_t cap, size_t *len)
 {
-    FILE *f = path ? fopen(path, "r") : stdin;
+    FILE *f = path ? password_file : stdin;
     if (!f) {
         fprintf(stderr, "securaflow-collector: cannot read %s\n", path);
         return -1;
@@ -36,8 +59,10 @@ static int read_password(const char *path, char *out, size_t cap, size_t *len)
         tcsetattr(STDIN_FILENO, TCSANOW, &old);
         fprintf(stderr, "\n");
     }
-    if (path)
+    if (path) {
         fclose(f);
+        password_file = NULL;
+    }
     *len = ok ? strcspn(out, "\r\n") : 0;
     out[*len] = '\0';
     if (!ok || *len == 0) {

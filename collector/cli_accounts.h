@@ -12,6 +12,10 @@
 
 #include <libpq-fe.h>
 
+/* Opens the input files a command names (--password-file) with the caller's own rights,
+ * before the collector switches to its service account. 0, or -1 with a message. */
+int sf_cli_accounts_open_inputs(int argc, char **argv);
+
 /* argv[0] is "user" or "token". Returns the exit status (0, 1 failure, 2 usage). */
 int sf_cli_accounts(PGconn *conn, int argc, char **argv);
 

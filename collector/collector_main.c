@@ -74,10 +74,6 @@ static int load_config(sf_app *app, int argc, char **argv, int *first_arg)
         return -1;
     }
     sf_log_set_level(level);
-    if (sf_collector_become_data_owner(app->config.data_dir, err, sizeof err)) {
-        fprintf(stderr, "securaflow-collector: %s\n", err);
-        return -1;
-    }
     return 0;
 }
 
@@ -332,6 +328,18 @@ int main(int argc, char **argv)
     }
     int first_arg;
     if (load_config(&app, argc, argv, &first_arg)) {
+        sf_config_free(&sf_collector_schema, &app.config);
+        return 2;
+    }
+    /* A command's input files are opened with the caller's rights, before it becomes
+     * the data directory's owner (a root-only --password-file, say). */
+    char err[1024];
+    if (first_arg < argc && sf_cli_accounts_open_inputs(argc - first_arg, argv + first_arg)) {
+        sf_config_free(&sf_collector_schema, &app.config);
+        return 1;
+    }
+    if (sf_collector_become_data_owner(app.config.data_dir, err, sizeof err)) {
+        fprintf(stderr, "securaflow-collector: %s\n", err);
         sf_config_free(&sf_collector_schema, &app.config);
         return 2;
     }
