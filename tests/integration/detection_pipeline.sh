@@ -1,7 +1,7 @@
 # End-to-end detection (issue 11): `make run`'s own pipeline, started by scripts/run.sh from
 # a scratch tree whose build/bin is the build under test: the collector, the shop with its
 # visitors (250 addresses of 127.10.0.0/16, page loads), the sensor on lo, and the eight
-# attack scenarios of tests/trafficgen/scenarios.h back to back from 20 s in. After about
+# attack scenarios of tests/trafficgen/scenarios.h back to back from 15 s in. After about
 # two minutes (the last scenario done and stored), from the collector's database: every scenario appears with one of its types;
 # normal traffic (everything but the scenarios' own records) is at most 1 % flagged; it came
 # from many addresses; the sensor did not capture the collector's own port. Then a
@@ -15,7 +15,7 @@ command -v psql >/dev/null && command -v setsid >/dev/null || { echo "psql or se
 for p in securaflow-collector securaflow-sensor securaflow-trafficgen; do
   [ -x "$SF_BIN/$p" ] || { echo "no $SF_BIN/$p"; exit 77; }
 done
-run_seconds=${SF_PIPELINE_SECONDS:-110}
+run_seconds=${SF_PIPELINE_SECONDS:-100}
 tree=$scratch/tree
 mkdir -p "$tree/scripts" "$tree/build"
 cp "$SF_SRC/scripts/run.sh" "$tree/scripts/"
@@ -26,7 +26,7 @@ out=$scratch/run.out
 # A launcher that starts run.sh as a terminal would: its own process group, SIGINT not
 # ignored (a background job of this script would inherit SIGINT ignored).
 SECURAFLOW_LISTEN=127.0.0.1:$cport SECURAFLOW_DEMO_LISTEN=127.0.0.1:$sport \
-SECURAFLOW_DEMO_SCHEDULE="20 2 0" python3 -c '
+SECURAFLOW_DEMO_SCHEDULE="15 2 0" python3 -c '
 import os, signal, subprocess, sys
 p = subprocess.Popen(["bash", sys.argv[1]], stdout=open(sys.argv[2], "w"), stderr=subprocess.STDOUT,
                      stdin=subprocess.DEVNULL, start_new_session=True,
