@@ -590,7 +590,8 @@ int sf_traffic_store_retention(sf_traffic_store *st, int keep_days, int keep_agg
     const char *p2[1] = {days};
     PQclear(PQexecParams(st->conn, "DELETE FROM rollup_minute WHERE minute < now() - make_interval(days => $1::int)",
                          1, NULL, p2, NULL, NULL, 0));
-    PQclear(PQexecParams(st->conn, "DELETE FROM anomalies WHERE detected_at < now() - make_interval(days => $1::int)",
+    /* an incident goes when its last record is old, not its first (it may still be going on) */
+    PQclear(PQexecParams(st->conn, "DELETE FROM anomalies WHERE last_seen < now() - make_interval(days => $1::int)",
                          1, NULL, p2, NULL, NULL, 0));
     PQclear(PQexec(st->conn, "DELETE FROM ingest_batches WHERE stored_at < now() - interval '30 days'"));
     return dropped;
