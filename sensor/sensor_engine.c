@@ -236,7 +236,7 @@ static sf_flow *new_flow(sf_engine *e, const sf_packet *pkt)
 static bool late_syn(const sf_flow *f, int side, const sf_packet *pkt)
 {
     const sf_tcp_dir *peer = &f->tcp[!side];
-    return !f->tcp[side].syn_seen && peer->synack_seen && peer->synack_ack == pkt->seq + 1;
+    return !f->tcp[side].syn_seen && peer->syn_seen && f->tcp[side].isn == pkt->seq;
 }
 
 static void handle_tcp(sf_engine *e, const sf_packet *pkt)

@@ -197,10 +197,8 @@ void sf_tcp_segment(sf_tcp_dir dirs[2], int side, uint32_t seq, uint32_t ack, ui
         }
         if (!d->syn_seen)
             d->isn = seq;
-        if ((flags & SF_TCP_ACK) && !d->synack_seen) {
-            d->synack_seen = true;
-            d->synack_ack = ack;
-        }
+        if ((flags & SF_TCP_ACK) && !dirs[!side].syn_seen)
+            dirs[!side].isn = ack - 1;   /* the SYN this answers: known if it comes late */
         d->syn_seen = true;
         seq++;
     } else if (!d->have_seq) {

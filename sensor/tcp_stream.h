@@ -25,9 +25,8 @@ typedef struct sf_tcp_dir {
     bool sent_last;     /* this side carried the connection's latest data segment */
     uint32_t next_seq;  /* next byte to deliver */
     uint32_t fin_seq;
-    uint32_t isn;       /* sequence number of the SYN, when seen */
-    bool synack_seen;   /* this side sent a SYN/ACK ... */
-    uint32_t synack_ack;/* ... acknowledging this (the peer's ISN + 1) */
+    uint32_t isn;       /* sequence number of the SYN when seen; before that, the ISN
+                           the peer's SYN/ACK acknowledged, if it came first */
     uint32_t ooo_bytes, ooo_count;
     sf_tcp_seg *ooo;    /* sorted, non-overlapping */
 } sf_tcp_dir;

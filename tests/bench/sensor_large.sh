@@ -8,7 +8,8 @@
 # usage: tests/bench/sensor_large.sh [SENSOR_BIN_DIR]        (default build/bin)
 # env:   TXNS=500000 CONC=3000 SEED=1   the generated capture (written to a temp dir)
 #        REPEAT=10    times the small shared file is read by floor and sensor
-#        BEFORE=/path/to/securaflow-sensor   a second sensor binary to compare with
+#        BEFORE=/path/to/securaflow-sensor   a second sensor binary to compare with; then
+#                     ROUNDS=4 rounds in ABBA order, each row the median run (by CPU time)
 #        SKIP_TSHARK_LARGE=1   tshark only on the shared file (it needs minutes and GBs)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,13 +60,34 @@ bench_file() {
   fi
   local sensors=("$bin/securaflow-sensor")
   [ -n "${BEFORE:-}" ] && sensors+=("$BEFORE")
-  for s in "${sensors[@]}"; do
+  # With BEFORE, ROUNDS rounds in ABBA order (current, before, before, current, ...) and
+  # the median of each tool's runs: on a shared machine one run each is +-10 %.
+  local rounds=1 r order
+  [ -n "${BEFORE:-}" ] && rounds=${ROUNDS:-4}
+  rm -f "$work"/runs-*
+  for r in $(seq "$rounds"); do
+    order=("${sensors[@]}")
+    if [ ${#sensors[@]} = 2 ] && [ $(( (r - 1) % 4 )) -ge 1 ] && [ $(( (r - 1) % 4 )) -le 2 ]; then
+      order=("${sensors[1]}" "${sensors[0]}")
+    fi
+    for s in "${order[@]}"; do
+      for w in 1 2; do
+        # one process per copy: the same file twice in one process looks like replayed flows
+        timed "$work/s" bash -c 'for _ in $(seq "$1"); do "$2" -r "$3" -w /dev/null --workers "$4" 2>&1 >/dev/null; done' \
+          _ "$rep" "$s" "$file" "$w"
+        local tag=sensor; [ "$s" != "$bin/securaflow-sensor" ] && tag=before
+        echo "$(stat_of packets "$work/s.out")|$(stat_of http_requests "$work/s.out")|$(cat "$work/s.time")" \
+          >>"$work/runs-$tag-$w"
+      done
+    done
+  done
+  for tag in sensor before; do
     for w in 1 2; do
-      # one process per copy: the same file twice in one process looks like replayed flows
-      timed "$work/s" bash -c 'for _ in $(seq "$1"); do "$2" -r "$3" -w /dev/null --workers "$4" 2>&1 >/dev/null; done' \
-        _ "$rep" "$s" "$file" "$w"
-      local tag=sensor; [ "$s" != "$bin/securaflow-sensor" ] && tag=before
-      echo "$tag --workers $w|$(stat_of packets "$work/s.out")|$(stat_of http_requests "$work/s.out")|$(cat "$work/s.time")" >>"$work/rows"
+      [ -f "$work/runs-$tag-$w" ] || continue
+      # the run with the median CPU time
+      local med
+      med=$(sort -t'|' -k3,3n "$work/runs-$tag-$w" | awk -v n="$rounds" 'NR == int((n + 1) / 2)')
+      echo "$tag --workers $w|$med" >>"$work/rows"
     done
   done
   echo
