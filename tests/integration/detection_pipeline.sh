@@ -76,7 +76,7 @@ json_check() {
 }
 json_check "all eight scenarios ran" "len(scenarios) == 8"
 for name in scan bruteforce latency flood bruteforce-distributed injection 5xx oversized; do
-  json_check "scenario $name appears with its type" "any(x['name'] == '$name' and x['detected'] for x in scenarios)"
+  json_check "scenario $name: its records get its type" "any(x['name'] == '$name' and x['record_typed'] for x in scenarios)"
 done
 json_check "normal traffic: at least 1,000 records" "s['real_measured'] >= 1000"
 json_check "normal traffic at most 1 % flagged" "s['real_flagged_share'] <= 0.01"
