@@ -282,9 +282,15 @@ static void forest_finding(const struct sf_iforest *model, const sf_ingest_item 
                    (unsigned long long)model->train_rows);
     if (family)
         v->findings[v->n - 1].family = family;
+    /* Values inside their usual range ("usual alone, unusual together") come after those
+     * outside it: one such line helps when it is all there is, more are noise. */
     *extra = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(*extra, json_string(reasons[i].text));
+    for (size_t i = 0; i < n; i++) {
+        int f = reasons[i].feature;
+        bool inside = row[f] >= model->stats[f].low && row[f] <= model->stats[f].high;
+        if (!inside || i == 0)
+            json_array_append_new(*extra, json_string(reasons[i].text));
+    }
 }
 
 static void conclude(sf_detectors *d, const struct sf_iforest *model, sf_ingest_item *it,
@@ -363,6 +369,8 @@ static void add_to_incident(sf_detectors *d, sf_ingest_job *job, sf_ingest_item 
         u->demo = it->demo;
     }
     int rank = sf_type_rank(it->anomaly_type);
+    if (strcmp(it->family, "behaviour") == 0 && strcmp(it->anomaly_type, "pattern_anomaly") != 0)
+        rank = sf_incident_weigh(d->incidents, rank); /* specific client types: by count */
     if (!u->type || rank > u->rank || (rank == u->rank && it->score > u->score)) {
         u->type = it->anomaly_type;
         u->severity = it->severity;

@@ -7,6 +7,8 @@
 
 #define PROBE_WINDOW 8
 #define NAME_MAX_LEN 176 /* family|subject, before |first seen */
+#define TALLY_TYPES 6     /* the distinct specific types one incident tallies */
+#define TALLY_CAP 300     /* a count past this weighs no more (the weight fits a smallint) */
 
 typedef struct incident {
     uint64_t hash;          /* 0: free */
@@ -14,11 +16,13 @@ typedef struct incident {
     int64_t first_us, last_us;
     uint64_t job_serial;
     long job_slot;
+    struct { int16_t rank; uint16_t count; } tally[TALLY_TYPES];
 } incident;
 
 struct sf_incident_table {
     uint32_t capacity;
     incident *items;
+    incident *last;         /* the one the last sf_incident_note named */
 };
 
 sf_incident_table *sf_incident_table_new(uint32_t capacity)
@@ -86,6 +90,7 @@ bool sf_incident_note(sf_incident_table *t, const char *family, const char *subj
     if (opened) {
         x->first_us = x->last_us = ts_us;
         x->job_slot = -1;
+        memset(x->tally, 0, sizeof x->tally);
     } else if (ts_us > x->last_us) {
         x->last_us = ts_us;
     }
@@ -95,5 +100,28 @@ bool sf_incident_note(sf_incident_table *t, const char *family, const char *subj
     }
     snprintf(key, SF_INCIDENT_KEY_MAX, "%s|%lld", name, (long long)x->first_us);
     *job_slot = &x->job_slot;
+    t->last = x;
     return opened;
+}
+
+int sf_incident_weigh(sf_incident_table *t, int rank)
+{
+    incident *x = t->last;
+    if (!x)
+        return rank;
+    int slot = -1;
+    for (int i = 0; i < TALLY_TYPES && slot < 0; i++)
+        if (x->tally[i].rank == rank || x->tally[i].count == 0)
+            slot = i;
+    if (slot < 0) { /* full: the least counted type makes room */
+        slot = 0;
+        for (int i = 1; i < TALLY_TYPES; i++)
+            if (x->tally[i].count < x->tally[slot].count)
+                slot = i;
+        x->tally[slot].count = 0;
+    }
+    x->tally[slot].rank = (int16_t)rank;
+    if (x->tally[slot].count < TALLY_CAP)
+        x->tally[slot].count++;
+    return x->tally[slot].count * 100 + rank;
 }

@@ -80,14 +80,20 @@ static float ratio(size_t part, size_t whole)
     return whole ? (float)part / (float)whole : 0.0f;
 }
 
+static const char *const method_names[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
+                                           "OPTIONS", "another method", "no method"};
+
 static float method_code(const char *method)
 {
-    static const char *const methods[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
-                                          "OPTIONS"};
-    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-        if (strcasecmp(method, methods[i]) == 0)
+    for (size_t i = 0; i < 7; i++)
+        if (strcasecmp(method, method_names[i]) == 0)
             return (float)i;
     return (float)(method[0] ? 7 : 8);
+}
+
+const char *sf_http_method_name(int code)
+{
+    return code >= 0 && code <= 8 ? method_names[code] : "another method";
 }
 
 /* Path and query of the request target: endpoint first (reduced to origin-form), else the

@@ -85,4 +85,7 @@ struct sf_feature_display;
 /* Display hints for a feature name of this schema; leaves *display alone for others. */
 void sf_features_http_display(const char *name, struct sf_feature_display *display);
 
+/* The method a meta.method code stands for ("GET", ..., "another method"), for reasons. */
+const char *sf_http_method_name(int code);
+
 #endif

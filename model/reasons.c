@@ -41,6 +41,24 @@ static double shown(const sf_feature_display *d, double v)
     return d->log_scaled ? expm1(v) : v;
 }
 
+/* "method DELETE, not among the usual ones (GET, POST)" or, inside the range, "method
+ * POST, usual alone but unusual together with the values above". */
+static void method_reason(float value, float low, float high, char *out, size_t out_size)
+{
+    int code = (int)lroundf(value), lo = (int)lroundf(low), hi = (int)lroundf(high);
+    char usual[96] = "";
+    size_t used = 0;
+    for (int c = lo; c <= hi && c <= 8 && used + 16 < sizeof usual; c++)
+        used += (size_t)snprintf(usual + used, sizeof usual - used, "%s%s", c > lo ? ", " : "",
+                                 sf_http_method_name(c));
+    if (code < lo || code > hi)
+        snprintf(out, out_size, "method %s, not among the site's usual ones (%s)",
+                 sf_http_method_name(code), usual);
+    else
+        snprintf(out, out_size, "method %s, usual alone (%s) but unusual together with the "
+                 "values above", sf_http_method_name(code), usual);
+}
+
 void sf_reason_text(const sf_iforest *model, int f, float value, char *out, size_t out_size)
 {
     sf_feature_display d = {model->feature_names[f], "", 0};
@@ -51,6 +69,10 @@ void sf_reason_text(const sf_iforest *model, int f, float value, char *out, size
     format_value(shown(&d, s->low), lo, sizeof lo);
     format_value(shown(&d, s->high), hi, sizeof hi);
     const char *sp = *d.unit ? " " : "";
+    if (strcmp(model->feature_names[f], "meta.method") == 0) { /* a code means nothing to a reader */
+        method_reason(value, s->low, s->high, out, out_size);
+        return;
+    }
     if (value > s->high)
         snprintf(out, out_size, "%s %s%s%s, above the usual (99%% of training <= %s%s%s)",
                  d.label, v, sp, d.unit, hi, sp, d.unit);

@@ -93,6 +93,61 @@ static void test_one_incident_per_attack_in_a_job(void)
     sf_detectors_destroy(&d);
 }
 
+/* A scan whose first probes carry file-access tokens (/.htaccess, /.git/config) is typed
+ * path_traversal on those rows, but the incident is the scan once scan rows outnumber them;
+ * a run of payloads with one scan-like row stays a payload incident. */
+static void test_incident_named_by_its_most_frequent_specific_type(void)
+{
+    sf_detectors d;
+    sf_detectors_init(&d, NULL);
+    static const char *const probes[] = {"/.htaccess", "/.git/config"};
+    sf_ingest_job job = {0};
+    enum { N = 30 };
+    sf_ingest_item items[N];
+    memset(items, 0, sizeof items);
+    for (int i = 0; i < N; i++) {
+        char path[64];
+        if (i < 2)
+            snprintf(path, sizeof path, "%s", probes[i]);
+        else
+            snprintf(path, sizeof path, "/admin-%c%c.php", 'a' + i % 26, 'a' + i / 26);
+        sf_record_init(&items[i].rec);
+        sf_record_set_text(&items[i].rec.endpoint, path, strlen(path));
+        sf_record_set_text(&items[i].rec.ip_address, "203.0.113.7", 11);
+        snprintf(items[i].rec.method, sizeof items[i].rec.method, "GET");
+        items[i].rec.status_code = 404;
+        items[i].rec.response_time_ms = 3;
+        sf_ingest_item_prepare(&items[i], T0 + i * SEC / 5);
+    }
+    job.items = items;
+    job.count = N;
+    sf_detect_job(&d, &job);
+    CU_ASSERT_STRING_EQUAL(items[0].anomaly_type, "path_traversal");
+    CU_ASSERT_STRING_EQUAL(items[N - 1].anomaly_type, "endpoint_scan");
+    CU_ASSERT_EQUAL(job.n_incidents, 1);
+    if (job.n_incidents == 1)
+        CU_ASSERT_STRING_EQUAL(job.incidents[0].type, "endpoint_scan");
+    for (int i = 0; i < N; i++)
+        sf_ingest_item_clear(&items[i]);
+    free(job.incidents);
+
+    /* payloads outnumber: the incident is the injection */
+    int payloads = 0;
+    char type[32] = "";
+    for (int i = 0; i < 5; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/search?q=%d'%%20or%%20'1'='1", i);
+        judged *j = judge_record(&d, "GET", path, "198.51.100.9", 200, 5, T0 + 100 * SEC + i * SEC, NULL);
+        payloads += j->item.is_anomaly;
+        if (j->job.n_incidents == 1)
+            snprintf(type, sizeof type, "%s", j->job.incidents[0].type);
+        judged_free(j);
+    }
+    CU_ASSERT_EQUAL(payloads, 5);
+    CU_ASSERT_STRING_EQUAL(type, "sql_injection");
+    sf_detectors_destroy(&d);
+}
+
 /* A 5xx burst turning into an error-rate spike is one incident of the route. */
 static void test_types_of_one_family_share_an_incident(void)
 {
@@ -146,6 +201,8 @@ void sf_test_register_detect_incidents(void)
     CU_pSuite s = CU_add_suite("detect_incidents", NULL, NULL);
     CU_add_test(s, "quiet period: 300 s joins, 301 s opens", test_quiet_period_edges);
     CU_add_test(s, "the table is bounded", test_bounded_table);
+    CU_add_test(s, "an incident is named by its most frequent specific type",
+                test_incident_named_by_its_most_frequent_specific_type);
     CU_add_test(s, "one incident per attack within a job", test_one_incident_per_attack_in_a_job);
     CU_add_test(s, "types of one family share an incident", test_types_of_one_family_share_an_incident);
     CU_add_test(s, "sensor silence: 59 vs 60 s, once per silence", test_sensor_silence_edges);

@@ -191,10 +191,30 @@ static void test_reasons_never_call_usual_values_rare(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "above the usual"));
 }
 
+/* A method is named, never given as its feature code. */
+static void test_method_reason_names_the_method(void)
+{
+    sf_iforest m = {0};
+    const char *names[1] = {"meta.method"};
+    sf_if_feature_stats stats = {0};
+    stats.low = 0.0f;  /* GET */
+    stats.high = 1.0f; /* POST */
+    m.n_features = 1;
+    m.feature_names = (char **)names;
+    m.stats = &stats;
+    char text[SF_REASON_MAX];
+    sf_reason_text(&m, 0, 5.0f, text, sizeof text);
+    CU_ASSERT_STRING_EQUAL(text, "method HEAD, not among the site's usual ones (GET, POST)");
+    sf_reason_text(&m, 0, 1.0f, text, sizeof text);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "method POST, usual alone"));
+    CU_ASSERT_PTR_NULL(strstr(text, "code"));
+}
+
 void sf_test_register_detect_rules(void)
 {
     CU_pSuite s = CU_add_suite("detect_rules", NULL, NULL);
     CU_add_test(s, "attack tokens match on token boundaries", test_tokens_on_boundaries);
+    CU_add_test(s, "a method reason names the method", test_method_reason_names_the_method);
     CU_add_test(s, "strong tokens flag, weak ones only count", test_strong_tokens_and_weak_ones);
     CU_add_test(s, "payload verdict quotes its evidence", test_payload_verdict_quotes_evidence);
     CU_add_test(s, "reference rules while warming up (strict >)", test_reference_rules_while_warming_up);
