@@ -45,6 +45,18 @@ static void test_bounded_table(void)
     sf_incident_table_free(t);
 }
 
+/* One probe of a scan: GET path from address, answered 404 in 3 ms. */
+static void scan_probe(sf_ingest_item *it, const char *path, const char *address, int64_t ts_us)
+{
+    sf_record_init(&it->rec);
+    sf_record_set_text(&it->rec.endpoint, path, strlen(path));
+    sf_record_set_text(&it->rec.ip_address, address, strlen(address));
+    snprintf(it->rec.method, sizeof it->rec.method, "GET");
+    it->rec.status_code = 404;
+    it->rec.response_time_ms = 3;
+    sf_ingest_item_prepare(it, ts_us);
+}
+
 /* A whole scan in one job: one update, counted, typed by its strongest finding. */
 static void test_one_incident_per_attack_in_a_job(void)
 {
@@ -56,13 +68,7 @@ static void test_one_incident_per_attack_in_a_job(void)
     for (int i = 0; i < N; i++) {
         char path[64];
         snprintf(path, sizeof path, "/wp-%c%c.php", 'a' + i % 26, 'a' + i / 26);
-        sf_record_init(&items[i].rec);
-        sf_record_set_text(&items[i].rec.endpoint, path, strlen(path));
-        sf_record_set_text(&items[i].rec.ip_address, "203.0.113.99", 12);
-        snprintf(items[i].rec.method, sizeof items[i].rec.method, "GET");
-        items[i].rec.status_code = 404;
-        items[i].rec.response_time_ms = 3;
-        sf_ingest_item_prepare(&items[i], T0 + i * SEC / 5);
+        scan_probe(&items[i], path, "203.0.113.99", T0 + i * SEC / 5);
     }
     sf_ingest_job job = {0};
     job.items = items;
@@ -111,13 +117,7 @@ static void test_incident_named_by_its_most_frequent_specific_type(void)
             snprintf(path, sizeof path, "%s", probes[i]);
         else
             snprintf(path, sizeof path, "/admin-%c%c.php", 'a' + i % 26, 'a' + i / 26);
-        sf_record_init(&items[i].rec);
-        sf_record_set_text(&items[i].rec.endpoint, path, strlen(path));
-        sf_record_set_text(&items[i].rec.ip_address, "203.0.113.7", 11);
-        snprintf(items[i].rec.method, sizeof items[i].rec.method, "GET");
-        items[i].rec.status_code = 404;
-        items[i].rec.response_time_ms = 3;
-        sf_ingest_item_prepare(&items[i], T0 + i * SEC / 5);
+        scan_probe(&items[i], path, "203.0.113.7", T0 + i * SEC / 5);
     }
     job.items = items;
     job.count = N;
