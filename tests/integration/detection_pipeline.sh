@@ -2,8 +2,9 @@
 # a scratch tree whose build/bin is the build under test: the collector, the shop with its
 # visitors (250 addresses of 127.10.0.0/16, page loads), the sensor on lo, and the eight
 # attack scenarios of tests/trafficgen/scenarios.h back to back from 15 s in. After about
-# two minutes (the last scenario done and stored), from the collector's database: every scenario appears with one of its types;
-# normal traffic (everything but the scenarios' own records) is at most 1 % flagged; it came
+# two minutes (the last scenario done and stored), from the collector's database: every
+# scenario appears with one of its types, on its records and on its incident (what the
+# anomaly list shows); normal traffic (everything but the scenarios' own records) is at most 1 % flagged; it came
 # from many addresses; the sensor did not capture the collector's own port. Then a
 # terminal's Ctrl-C (SIGINT to the script's process group): the script stops the visitors,
 # the sensor, the shop and the collector in that order, the sensor's last batch reaches the
@@ -76,7 +77,7 @@ json_check() {
 }
 json_check "all eight scenarios ran" "len(scenarios) == 8"
 for name in scan bruteforce latency flood bruteforce-distributed injection 5xx oversized; do
-  json_check "scenario $name: its records get its type" "any(x['name'] == '$name' and x['record_typed'] for x in scenarios)"
+  json_check "scenario $name appears with its type (records and incident)" "any(x['name'] == '$name' and x['detected'] for x in scenarios)"
 done
 json_check "normal traffic: at least 1,000 records" "s['real_measured'] >= 1000"
 json_check "normal traffic at most 1 % flagged" "s['real_flagged_share'] <= 0.01"
