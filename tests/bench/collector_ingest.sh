@@ -41,7 +41,7 @@ for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/heal
 conn="host=$dir/var/pg user=securaflow dbname=securaflow"
 sql() { psql "$conn" -XAtqc "$1"; }
 load() { # prefix records [connections [ingest_load options]]
-  "$dir/ingest_load" --port "$port" --token "$token" --records "$2" --batch "$BATCH" \
+  SECURAFLOW_TOKEN="$token" "$dir/ingest_load" --port "$port" --records "$2" --batch "$BATCH" \
     --conns "${3:-4}" --prefix "$1" "${@:4}"
 }
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/"; }

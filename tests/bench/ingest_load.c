@@ -287,7 +287,7 @@ static void *sender(void *arg)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: ingest_load [--host H] [--port P] [--token T] [--records N] [--batch B]\n"
+    fprintf(stderr, "usage: [SECURAFLOW_TOKEN=T] ingest_load [--host H] [--port P] [--records N] [--batch B]\n"
                     "       [--conns C] [--prefix ID] [--no-gzip] [--no-retry] [--give-up S]\n"
                     "       [--acked-file F] [--rate RECORDS_PER_SECOND]\n");
     exit(2);
@@ -302,7 +302,6 @@ static void parse_args(int argc, char **argv)
         else if (!v) usage();
         else if (!strcmp(a, "--host")) opt.host = v, i++;
         else if (!strcmp(a, "--port")) opt.port = atoi(v), i++;
-        else if (!strcmp(a, "--token")) opt.token = v, i++;
         else if (!strcmp(a, "--records")) opt.records = atol(v), i++;
         else if (!strcmp(a, "--batch")) opt.batch = atol(v), i++;
         else if (!strcmp(a, "--conns")) opt.conns = atoi(v), i++;
@@ -314,6 +313,9 @@ static void parse_args(int argc, char **argv)
     }
     if (opt.records < 1 || opt.batch < 1 || opt.conns < 1 || opt.port < 1)
         usage();
+    /* The token from the environment, never an argument (ps would show it). */
+    const char *token = getenv("SECURAFLOW_TOKEN");
+    opt.token = token && *token ? token : NULL;
 }
 
 int main(int argc, char **argv)

@@ -53,7 +53,7 @@ load() { # port prefix records conns [extra]: runs senders, prints their summary
   local port=$1 prefix=$2 records=$3 conns=$4; shift 4
   local per=$((records / SENDERS)) c=$(( (conns + SENDERS - 1) / SENDERS )) pids=() i
   for i in $(seq 1 "$SENDERS"); do
-    "$scratch/ingest_load" --port "$port" --token "$token" --records "$per" --batch "$BATCH" \
+    SECURAFLOW_TOKEN="$token" "$scratch/ingest_load" --port "$port" --records "$per" --batch "$BATCH" \
       --conns "$c" --prefix "$prefix$i" --give-up 300 "$@" --acked-file "$scratch/acked-$prefix$i" \
       >"$scratch/load-$prefix$i.out" 2>&1 &
     pids+=($!)

@@ -71,7 +71,7 @@ check "(a) its anomalies stored once (incidents count each flagged record once)"
   "$(sql "SELECT count(*) FROM traffic_logs WHERE sensor_id = 'twice' AND is_anomaly")" ]
 sql "DELETE FROM traffic_logs WHERE sensor_id = 'twice'"
 
-"$scratch/ingest_load" --port "$port" --token "$token" --records "$N" --batch 1000 --conns 4 \
+SECURAFLOW_TOKEN="$token" "$scratch/ingest_load" --port "$port" --records "$N" --batch 1000 --conns 4 \
   --prefix crash --give-up 150 --acked-file "$scratch/acked" >"$scratch/client.out" 2>&1 &
 client=$!
 cleanup_hooks+=("kill -9 $client 2>/dev/null")
@@ -111,7 +111,7 @@ conn=$url
 token=$("$SF_BIN/securaflow-collector" --data-dir "$scratch/var2" --database-url "$url" token create outage 2>>"$log" | tail -n 1)
 check "(c) collector on the external database" start "$scratch/var2" --database-url "$url"
 M=$((N / 2))
-"$scratch/ingest_load" --port "$port" --token "$token" --records "$M" --batch 1000 --conns 4 \
+SECURAFLOW_TOKEN="$token" "$scratch/ingest_load" --port "$port" --records "$M" --batch 1000 --conns 4 \
   --prefix outage --give-up 150 --acked-file "$scratch/acked2" >"$scratch/client2.out" 2>&1 &
 client=$!
 check "(c) records arriving" wait_rows $((M / 5)) 120
@@ -138,7 +138,7 @@ check "(c) health is healthy again" [ "$recovered" = 1 ]
 
 # --- (d) SIGTERM while records are queued -------------------------------------------------------------
 sql "TRUNCATE traffic_logs, ingest_batches"
-"$scratch/ingest_load" --port "$port" --token "$token" --records "$M" --batch 1000 --conns 6 \
+SECURAFLOW_TOKEN="$token" "$scratch/ingest_load" --port "$port" --records "$M" --batch 1000 --conns 6 \
   --prefix term --no-retry --acked-file "$scratch/acked3" >"$scratch/client3.out" 2>&1 &
 client=$!
 wait_rows 2000 60

@@ -49,7 +49,7 @@ mc_start_probe "$probe_token"
 per=$((N / SENDERS))
 senders=()
 for i in $(seq 1 $SENDERS); do
-  "$scratch/ingest_load" --port "$mc_front" --token "${tokens[$((i - 1))]}" --records "$per" \
+  SECURAFLOW_TOKEN="${tokens[$((i - 1))]}" "$scratch/ingest_load" --port "$mc_front" --records "$per" \
     --batch 500 --conns 2 --prefix "s$i" --give-up 120 --acked-file "$scratch/acked-$i" \
     >"$scratch/sender-$i.out" 2>&1 &
   senders+=($!)
