@@ -1,4 +1,5 @@
-// Test environment: what jsdom lacks (matchMedia, ResizeObserver) and a clean localStorage.
+// Test environment: what jsdom lacks (matchMedia, ResizeObserver, EventSource) and a clean
+// localStorage.
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
 
@@ -14,6 +15,19 @@ if (!('ResizeObserver' in window)) {
     observe() { /* no layout in jsdom */ }
     unobserve() { /* nothing */ }
     disconnect() { /* nothing */ }
+  };
+}
+
+// jsdom has no EventSource. A test that wants live events stubs its own (vi.stubGlobal); any
+// other tree that mounts the live provider, or one still mounted while a test's stubs are
+// being undone, gets this one, which never connects, instead of a ReferenceError.
+if (!('EventSource' in window)) {
+  (window as unknown as { EventSource: unknown }).EventSource = class {
+    readyState = 0;
+    onopen = null;
+    onerror = null;
+    addEventListener() { /* never delivers */ }
+    close() { /* nothing */ }
   };
 }
 
