@@ -128,7 +128,8 @@ static void enforce_caps(sf_connections *c, conn *k, const conn *spare)
         conn *victim = idlest(c, 0, spare);
         if (victim) {
             sf_log(SF_LOG_WARN, "connection closed: connection cap reached",
-                   json_pack("{s:i}", "cap", (int)c->max_total));
+                   json_pack("{s:s,s:s,s:i}", "client", victim->peer, "for", k->peer, "cap",
+                             (int)c->max_total));
             close_conn(c, victim);
         }
     }
