@@ -16,12 +16,14 @@
 # Writes tests/bench/detection_report.md and prints it; exits 1 when a goal is missed.
 #
 #   tests/bench/detection_report.sh [--warmup-hours 12] [--max-rate 100] [--seeds 3]
-#                                   [--no-model] [--keep DIR] [--out FILE]
-#   SF_BIN_FAST=build/bin by default; SF_DATA=../shared/data.
+#                                   [--no-model] [--keep DIR] [--out FILE] [--log FILE]
+#   SF_BIN_FAST=build/bin by default; SF_DATA=../shared/data. --log replays another access
+#   log (Apache/nginx common or combined format, plain or .gz) instead of apache_logs.gz, to
+#   check the false-positive share on traffic the engine was not tuned on.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-warmup=12 rate=100 seeds=3 model=1 keep="" out=tests/bench/detection_report.md
+warmup=12 rate=100 seeds=3 model=1 keep="" out=tests/bench/detection_report.md log=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup-hours) warmup=$2; shift 2 ;;
@@ -30,12 +32,13 @@ while [ $# -gt 0 ]; do
     --no-model) model=0; shift ;;
     --keep) keep=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    *) echo "usage: $0 [--warmup-hours H] [--max-rate R] [--seeds N] [--no-model] [--keep DIR] [--out FILE]" >&2; exit 2 ;;
+    --log) log=$2; shift 2 ;;
+    *) echo "usage: $0 [--warmup-hours H] [--max-rate R] [--seeds N] [--no-model] [--keep DIR] [--out FILE] [--log FILE]" >&2; exit 2 ;;
   esac
 done
 bin=${SF_BIN_FAST:-build/bin}
 data=${SF_DATA:-../shared/data}
-log=$data/accesslogs/apache_logs.gz
+log=${log:-$data/accesslogs/apache_logs.gz}
 for p in securaflow-collector securaflow-trafficgen securaflow-model; do
   [ -x "$bin/$p" ] || { echo "no $bin/$p: build first (scripts/build.sh build)" >&2; exit 2; }
 done
