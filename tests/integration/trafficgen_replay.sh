@@ -69,6 +69,26 @@ n, lo, hi = sys.argv[2].split("|")
 ok = int(n) == scan["requests"] == 60 and abs(float(lo) - e(scan["start"])) < 0.001 and abs(float(hi) - e(scan["end"])) < 1
 print(n, lo, hi, scan["start"], scan["end"]); sys.exit(0 if ok else 1)
 PY
+# A log written with HostnameLookups On names clients: each name becomes one stable address
+# the collector accepts (198.18.0.0/15), different names different addresses.
+names=$scratch/names.log
+cat >"$names" <<'LOG'
+lj1036.inktomisearch.com - - [07/Mar/2004:17:18:36 -0800] "GET /robots.txt HTTP/1.0" 200 68
+h24-70-56-49.ca.shawcable.net - - [07/Mar/2004:17:18:40 -0800] "GET /twiki/ HTTP/1.1" 200 782
+lj1036.inktomisearch.com - - [07/Mar/2004:17:18:41 -0800] "GET /twiki/bin/view/Main/LondonOffice HTTP/1.0" 200 3860
+LOG
+"$tg" replay --log "$names" --jsonl "$scratch/names.jsonl" 2>/dev/null
+check "host names become stable benchmark-range addresses" python3 - "$scratch/names.jsonl" <<'PY'
+import ipaddress, json, sys
+ips = [json.loads(l)["client_ip"] for l in open(sys.argv[1])]
+net = ipaddress.ip_network("198.18.0.0/15")
+ok = len(ips) == 3 and all(ipaddress.ip_address(i) in net for i in ips) and ips[0] == ips[2] != ips[1]
+print(ips); sys.exit(0 if ok else 1)
+PY
+"$tg" replay --log "$names" --collector "http://127.0.0.1:$port" --token-file "$scratch/token" 2>"$scratch/names.err"
+check "and the collector stores them" [ $? = 0 ]
+for _ in $(seq 1 100); do [ "$(sql 'SELECT count(*) FROM traffic_logs')" = 67 ] && break; sleep 0.1; done
+check "all three" [ "$(sql "SELECT count(*) FROM traffic_logs WHERE ip_address << '198.18.0.0/15'")" = 3 ]
 kill -INT $pid
 for _ in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 check "no sanitizer report" bash -c "! grep -q Sanitizer '$clog' '$scratch'/*.err"
