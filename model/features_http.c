@@ -83,8 +83,15 @@ static float ratio(size_t part, size_t whole)
 static const char *const method_names[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD",
                                            "OPTIONS", "another method", "no method"};
 
+/* HEAD is GET without the body (RFC 9110, 9.3.2): link checkers, uptime monitors, feed
+ * readers and `curl -I` send it to pages that browsers GET. It takes GET's code, so the
+ * forest does not isolate a HEAD on a GET-only site for its method alone (on real logs it
+ * was most of the forest's false positives: 18 of 26 rows on apache_logs.gz, 2 of 2 on a
+ * 2004 TWiki/Mailman log). A HEAD scan still meets the scan and rule detectors. */
 static float method_code(const char *method)
 {
+    if (strcasecmp(method, "HEAD") == 0)
+        return 0.0f;
     for (size_t i = 0; i < 7; i++)
         if (strcasecmp(method, method_names[i]) == 0)
             return (float)i;

@@ -45,6 +45,23 @@ static void test_values(void)
     sf_record_clear(&r);
 }
 
+/* A HEAD is a GET without the body: same method feature, so a site's link checkers and
+ * monitors are not unusual for their method alone; other methods keep their own codes. */
+static void test_head_is_get(void)
+{
+    sf_record r;
+    api_record(&r, "/index.html");
+    float get[SF_HTTP_FEATURE_COUNT], head[SF_HTTP_FEATURE_COUNT];
+    sf_features_from_record(&r, NULL, 0, get);
+    strcpy(r.method, "HEAD");
+    sf_features_from_record(&r, NULL, 0, head);
+    CU_ASSERT_EQUAL(head[SF_HF_METHOD], get[SF_HF_METHOD]);
+    strcpy(r.method, "OPTIONS");
+    sf_features_from_record(&r, NULL, 0, head);
+    CU_ASSERT_NOT_EQUAL(head[SF_HF_METHOD], get[SF_HF_METHOD]);
+    sf_record_clear(&r);
+}
+
 static void test_sensor_equals_api(void)
 {
     sf_record api, sensor;
@@ -256,6 +273,7 @@ void sf_test_register_model_features(void)
 {
     CU_pSuite s = CU_add_suite("model_features", NULL, NULL);
     CU_add_test(s, "feature values", test_values);
+    CU_add_test(s, "HEAD has GET's method code", test_head_is_get);
     CU_add_test(s, "sensor and API records give the same row", test_sensor_equals_api);
     CU_add_test(s, "attack indicators", test_attacks);
     CU_add_test(s, "schema", test_schema);
