@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/detect_slots.h"
+#include "common/text_hash.h"
+
 #define LAT_BUCKETS 100      /* four per doubling of 1 + ms: up to ~9 hours */
 #define LAT_PER_DOUBLING 4.0
 #define SIZE_BUCKETS 80      /* two per doubling of 1 + bytes: up to 1 TB */
@@ -51,23 +54,13 @@ struct sf_route_table {
     route_entry site;        /* every route together: the prior of a route without a baseline */
 };
 
-static uint64_t hash_text(const char *s, uint64_t h)
-{
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 sf_route_table *sf_route_table_new(uint32_t capacity)
 {
     sf_route_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    uint32_t cap = 16;
-    while (cap < capacity && cap < (1u << 20))
-        cap <<= 1;
-    t->capacity = cap;
-    t->routes = calloc(cap, sizeof *t->routes);
+    t->routes = sf_slots_alloc(capacity, 16, (1u << 20), sizeof *t->routes, &t->capacity);
     if (!t->routes) {
         free(t);
         return NULL;
@@ -85,7 +78,7 @@ void sf_route_table_free(sf_route_table *t)
 
 static route_entry *find_or_claim(sf_route_table *t, const char *method, const char *route)
 {
-    uint64_t h = hash_text(route, hash_text(method, 1469598103934665603ULL) ^ ' ');
+    uint64_t h = sf_text_hash_from(route, sf_text_hash(method) ^ ' ');
     h = h ? h : 1;
     route_entry *victim = NULL;
     for (uint32_t i = 0; i < PROBE_WINDOW; i++) {
@@ -320,7 +313,7 @@ void sf_route_observe(sf_route_table *t, const sf_detect_config *cfg, const char
                rec->response_time_ms - out->latency.median >= cfg->latency_min_excess_ms;
     if (auth_failure) {
         s->auth_failures++;
-        s->auth_clients |= 1ULL << (hash_text(client ? client : "", 1469598103934665603ULL) % 64);
+        s->auth_clients |= 1ULL << (sf_text_hash(client ? client : "") % 64);
     }
     /* the route window, or the minute when it says more (a route with few requests) */
     slot w = window_sum(e, ts_us, cfg->route_window_ms * 1000);

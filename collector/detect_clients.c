@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/detect_slots.h"
+#include "common/text_hash.h"
+
 #define SLOTS 6
 #define SLOT_SECONDS 10
 #define BITMAP_WORDS 4
@@ -37,13 +40,6 @@ struct sf_client_table {
     client *clients;
 };
 
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 bool sf_client_is_loopback(const char *a)
 {
@@ -98,7 +94,7 @@ void sf_client_identity(const sf_record *rec, char address[SF_CLIENT_ADDRESS_MAX
         address[n] = '\0';
     }
     /* address|8 hex digits of the user agent's hash (no printf: this runs per record) */
-    uint64_t ua = hash_text(rec->user_agent ? rec->user_agent : "");
+    uint64_t ua = sf_text_hash(rec->user_agent ? rec->user_agent : "");
     uint32_t h = (uint32_t)(ua ^ (ua >> 32));
     size_t n = strlen(address);
     memcpy(key, address, n);
@@ -113,11 +109,7 @@ sf_client_table *sf_client_table_new(uint32_t capacity)
     sf_client_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    uint32_t cap = 64;
-    while (cap < capacity && cap < (1u << 24))
-        cap <<= 1;
-    t->capacity = cap;
-    t->clients = calloc(cap, sizeof *t->clients);
+    t->clients = sf_slots_alloc(capacity, 64, (1u << 24), sizeof *t->clients, &t->capacity);
     if (!t->clients) {
         free(t);
         return NULL;
@@ -137,7 +129,7 @@ uint64_t sf_client_table_evictions(const sf_client_table *t) { return t->evictio
 
 static client *find_or_claim(sf_client_table *t, const char *key)
 {
-    uint64_t h = hash_text(key);
+    uint64_t h = sf_text_hash(key);
     client *victim = NULL;
     for (uint32_t i = 0; i < PROBE_WINDOW; i++) {
         client *c = &t->clients[(h + i) & (t->capacity - 1)];
@@ -157,7 +149,7 @@ static client *find_or_claim(sf_client_table *t, const char *key)
 
 static void set_bit(uint64_t *bitmap, const char *text)
 {
-    uint64_t h = hash_text(text) % BITMAP_BITS;
+    uint64_t h = sf_text_hash(text) % BITMAP_BITS;
     bitmap[h / 64] |= 1ULL << (h % 64);
 }
 
@@ -191,7 +183,7 @@ static double fill_bucket(client *c, int64_t ts_us, double leak_per_s)
  * collision would hide a probe). */
 static int exact_error_paths(client *c, const char *path, uint32_t epoch)
 {
-    uint32_t h = (uint32_t)(hash_text(path) >> 16) | 1u;
+    uint32_t h = (uint32_t)(sf_text_hash(path) >> 16) | 1u;
     int free_at = -1, oldest = 0, distinct = 0;
     bool seen = false;
     for (int i = 0; i < EXACT_PATHS; i++) {
@@ -281,11 +273,7 @@ sf_bucket_table *sf_bucket_table_new(uint32_t capacity)
     sf_bucket_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    uint32_t cap = 64;
-    while (cap < capacity && cap < (1u << 24))
-        cap <<= 1;
-    t->capacity = cap;
-    t->items = calloc(cap, sizeof *t->items);
+    t->items = sf_slots_alloc(capacity, 64, (1u << 24), sizeof *t->items, &t->capacity);
     if (!t->items) {
         free(t);
         return NULL;
@@ -303,7 +291,7 @@ void sf_bucket_table_free(sf_bucket_table *t)
 
 double sf_bucket_fill(sf_bucket_table *t, const char *key, int64_t ts_us, double leak_per_s)
 {
-    uint64_t h = hash_text(key);
+    uint64_t h = sf_text_hash(key);
     bucket *b = NULL, *victim = NULL;
     for (uint32_t i = 0; i < PROBE_WINDOW && !b; i++) {
         bucket *x = &t->items[(h + i) & (t->capacity - 1)];

@@ -1,6 +1,9 @@
 /* Incidents (see detect_incidents.h). */
 #include "collector/detect_incidents.h"
 
+#include "collector/detect_slots.h"
+#include "common/text_hash.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +33,7 @@ sf_incident_table *sf_incident_table_new(uint32_t capacity)
     sf_incident_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    uint32_t cap = 16;
-    while (cap < capacity && cap < (1u << 20))
-        cap <<= 1;
-    t->capacity = cap;
-    t->items = calloc(cap, sizeof *t->items);
+    t->items = sf_slots_alloc(capacity, 16, (1u << 20), sizeof *t->items, &t->capacity);
     if (!t->items) {
         free(t);
         return NULL;
@@ -52,9 +51,7 @@ void sf_incident_table_free(sf_incident_table *t)
 
 static incident *find_or_claim(sf_incident_table *t, const char *name, bool *claimed)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *s = name; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    uint64_t h = sf_text_hash(name);
     h = h ? h : 1;
     incident *victim = NULL;
     for (uint32_t i = 0; i < PROBE_WINDOW; i++) {

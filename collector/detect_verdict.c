@@ -1,5 +1,6 @@
 /* A record's verdict (see detect_verdict.h): findings, types, grades. */
 #include "collector/detect_verdict.h"
+#include "model/reasons.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -107,18 +108,7 @@ void sf_verdict_add(sf_verdict *v, const char *type, enum sf_subject subject, do
 void sf_format_number(double v, char *out, size_t size)
 {
     if (fabs(v) >= 1000.0 && fabs(v) < 1e15) {
-        char digits[32];
-        long long n = llround(fabs(v));
-        int len = snprintf(digits, sizeof digits, "%lld", n);
-        size_t o = 0;
-        if (v < 0 && o + 1 < size)
-            out[o++] = '-';
-        for (int i = 0; i < len && o + 2 < size; i++) {
-            if (i > 0 && (len - i) % 3 == 0)
-                out[o++] = ',';
-            out[o++] = digits[i];
-        }
-        out[o] = '\0';
+        sf_format_grouped(v, out, size);
     } else if (fabs(v) >= 100 || v == floor(v)) {
         snprintf(out, size, "%.0f", v);
     } else {

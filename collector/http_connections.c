@@ -11,6 +11,7 @@
 #include "collector/http_server.h"
 #include "common/addr.h"
 #include "common/log.h"
+#include "common/text_hash.h"
 #include "common/time_util.h"
 
 #define PENDING_MAX 1024
@@ -46,13 +47,6 @@ static uint32_t slot_of(const sf_connections *c, const void *p)
     return (uint32_t)(h >> 29) & c->mask;
 }
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 static conn *find(const sf_connections *c, const struct evhttp_connection *evcon)
 {
@@ -149,7 +143,7 @@ static conn *track(sf_connections *c, struct evhttp_connection *evcon, bool *add
     ev_uint16_t port = 0;
     evhttp_connection_get_peer(evcon, &addr, &port);
     snprintf(k->peer, sizeof k->peer, "%s", addr ? addr : "");
-    k->peer_hash = text_hash(k->peer) | 1;
+    k->peer_hash = sf_text_hash(k->peer) | 1;
     k->exempt = sf_cidr_list_contains(c->exempt, k->peer);
     k->evcon = evcon;
     k->owner = c;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/time_util.h"
+#include "common/text_hash.h"
 
 static sf_log_level min_level = SF_LOG_INFO;
 static int log_fd = 2;
@@ -32,20 +33,13 @@ typedef struct repeat_slot {
 static pthread_mutex_t repeat_lock = PTHREAD_MUTEX_INITIALIZER;
 static repeat_slot repeats[REPEAT_SLOTS];
 
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 static void write_line(sf_log_level level, const char *msg, json_t *fields);
 
 /* True when msg may be written now. A slot that fell quiet reports what it held back. */
 static int repeat_allows(sf_log_level level, const char *msg)
 {
-    uint64_t h = text_hash(msg);
+    uint64_t h = sf_text_hash(msg);
     int64_t now = sf_now_us() / 1000000;
     repeat_slot *s = &repeats[h % REPEAT_SLOTS];
     unsigned held = 0;

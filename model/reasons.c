@@ -15,22 +15,26 @@
 #define MIN_EXCESS 0.05 /* steps of path shortening below which a feature is not a reason */
 #define STACK_FEATURES 512
 
-/* 8400.5 -> "8,400"; 0.25 -> "0.25". */
+void sf_format_grouped(double v, char *out, size_t size)
+{
+    char digits[32];
+    long long n = llround(fabs(v));
+    int len = snprintf(digits, sizeof digits, "%lld", n);
+    size_t o = 0;
+    if (v < 0 && o + 1 < size)
+        out[o++] = '-';
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
+
 static void format_value(double v, char *out, size_t size)
 {
     if (fabs(v) >= 1000.0 && fabs(v) < 1e15) {
-        char digits[32];
-        long long n = llround(fabs(v));
-        int len = snprintf(digits, sizeof digits, "%lld", n);
-        size_t o = 0;
-        if (v < 0 && o + 1 < size)
-            out[o++] = '-';
-        for (int i = 0; i < len && o + 2 < size; i++) {
-            if (i > 0 && (len - i) % 3 == 0)
-                out[o++] = ',';
-            out[o++] = digits[i];
-        }
-        out[o] = '\0';
+        sf_format_grouped(v, out, size);
     } else {
         snprintf(out, size, "%.3g", v);
     }

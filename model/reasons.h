@@ -35,4 +35,7 @@ typedef struct sf_feature_display {
 /* Formats one reason for feature f of model with value `value`. */
 void sf_reason_text(const sf_iforest *model, int f, float value, char *out, size_t out_size);
 
+/* v rounded to an integer with thousands separators ("-12,345"), for reasons' numbers. */
+void sf_format_grouped(double v, char *out, size_t size);
+
 #endif
