@@ -18,7 +18,8 @@ typedef struct process_state {
     sf_db_writer_stats writer;
     int pipeline_pending, model_version, live_sensors, subscribers, db_up;
     double uptime_s;
-    uint64_t client_evictions, cache_evictions, sensors_forgotten;
+    uint64_t cache_evictions, sensors_forgotten;
+    sf_detect_evictions detect;
     sf_ingest_metrics ingest;
     sf_rate_limit_stats limits;
     sf_http_server_stats conns;
@@ -72,7 +73,14 @@ static void process_series(sf_text *t, const process_state *p)
     series(t, "stream_subscribers", "gauge", "Live stream (SSE) clients", p->subscribers);
     series(t, "uptime_seconds", "gauge", "Seconds since the collector started", p->uptime_s);
     series(t, "client_table_evictions_total", "counter",
-           "Clients forgotten by the full per-client context table", (double)p->client_evictions);
+           "Clients forgotten by the full per-client context table", (double)p->detect.clients);
+    series(t, "address_table_evictions_total", "counter",
+           "Addresses forgotten by the full per-address flood table", (double)p->detect.addresses);
+    series(t, "route_table_evictions_total", "counter",
+           "Routes forgotten by the full per-route baseline table", (double)p->detect.routes);
+    series(t, "incident_table_evictions_total", "counter",
+           "Open incidents forgotten by the full incident table (their next finding opens a new one)",
+           (double)p->detect.incidents);
     series(t, "api_cache_evictions_total", "counter",
            "Read API answers dropped from the full answer cache", (double)p->cache_evictions);
     series(t, "sensor_table_evictions_total", "counter",
@@ -208,7 +216,7 @@ void sf_api_prometheus(sf_request *r)
     p->db_up = sf_db_monitor_connected(app->db_monitor);
     p->uptime_s = (double)(sf_monotonic_us() - app->started_us) / 1e6;
     p->ingest = app->ingest_metrics;
-    p->client_evictions = sf_detectors_client_evictions(&app->detectors);
+    sf_detectors_evictions(&app->detectors, &p->detect);
     p->cache_evictions = sf_api_cache_evictions();
     p->sensors_forgotten = sf_sensor_registry_forgotten(app->sensors);
     sf_rate_limit_get_stats(app->rate_limit, &p->limits);

@@ -84,12 +84,15 @@ int sf_detectors_model_version(sf_detectors *d)
     return v;
 }
 
-uint64_t sf_detectors_client_evictions(sf_detectors *d)
+void sf_detectors_evictions(sf_detectors *d, sf_detect_evictions *out)
 {
     pthread_mutex_lock(&d->state_lock);
-    uint64_t n = sf_client_table_evictions(d->clients) + sf_client_table_evictions(d->demo_clients);
+    out->clients = sf_client_table_evictions(d->clients) + sf_client_table_evictions(d->demo_clients);
+    out->addresses = sf_bucket_table_evictions(d->addresses) +
+                     sf_bucket_table_evictions(d->demo_addresses);
+    out->routes = sf_route_table_evictions(d->routes) + sf_route_table_evictions(d->demo_routes);
+    out->incidents = sf_incident_table_evictions(d->incidents);
     pthread_mutex_unlock(&d->state_lock);
-    return n;
 }
 
 int64_t sf_detectors_real_records(sf_detectors *d)

@@ -106,8 +106,12 @@ void sf_detectors_destroy(sf_detectors *d);
 void sf_detectors_set_model(sf_detectors *d, struct sf_iforest *model, int version,
                             bool judges);
 int sf_detectors_model_version(sf_detectors *d);
-/* Clients forgotten so far because the per-client table was full. */
-uint64_t sf_detectors_client_evictions(sf_detectors *d);
+/* What the fixed tables forgot so far to make room (each is bounded by its setting:
+ * client_table_size, route_table_size, incident_table_size). */
+typedef struct sf_detect_evictions {
+    uint64_t clients, addresses, routes, incidents;
+} sf_detect_evictions;
+void sf_detectors_evictions(sf_detectors *d, sf_detect_evictions *out);
 /* Real records judged since start. */
 int64_t sf_detectors_real_records(sf_detectors *d);
 /* Calls nudge(arg) once (from an ingest worker, no lock held) when real_records reaches at:

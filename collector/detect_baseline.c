@@ -51,6 +51,7 @@ typedef struct route_entry {
 struct sf_route_table {
     uint32_t capacity;
     route_entry *routes;
+    uint64_t evictions;      /* routes forgotten to make room */
     route_entry site;        /* every route together: the prior of a route without a baseline */
 };
 
@@ -67,6 +68,8 @@ sf_route_table *sf_route_table_new(uint32_t capacity)
     }
     return t;
 }
+
+uint64_t sf_route_table_evictions(const sf_route_table *t) { return t->evictions; }
 
 void sf_route_table_free(sf_route_table *t)
 {
@@ -90,6 +93,7 @@ static route_entry *find_or_claim(sf_route_table *t, const char *method, const c
         if (e->hash == 0)
             break;
     }
+    t->evictions += victim->hash != 0;
     memset(victim, 0, sizeof *victim);
     victim->hash = h;
     snprintf(victim->name, sizeof victim->name, "%s %s", method, route);

@@ -67,6 +67,8 @@ typedef struct sf_route_drop {
 } sf_route_drop;
 
 sf_route_table *sf_route_table_new(uint32_t capacity);
+/* Routes forgotten so far because their probe window was full. */
+uint64_t sf_route_table_evictions(const sf_route_table *t);
 void sf_route_table_free(sf_route_table *t);
 
 /* Judges rec against its route's baseline, then learns it. client: the client key (for

@@ -265,6 +265,7 @@ typedef struct bucket {
 
 struct sf_bucket_table {
     uint32_t capacity;
+    uint64_t evictions;     /* addresses forgotten to make room */
     bucket *items;
 };
 
@@ -280,6 +281,8 @@ sf_bucket_table *sf_bucket_table_new(uint32_t capacity)
     }
     return t;
 }
+
+uint64_t sf_bucket_table_evictions(const sf_bucket_table *t) { return t->evictions; }
 
 void sf_bucket_table_free(sf_bucket_table *t)
 {
@@ -303,6 +306,7 @@ double sf_bucket_fill(sf_bucket_table *t, const char *key, int64_t ts_us, double
     if (!b) {
         b = victim;
         b->key[0] = '\0';
+        t->evictions++;
     }
     if (b->key[0] == '\0') {
         size_t n = strnlen(key, SF_CLIENT_ADDRESS_MAX - 1);

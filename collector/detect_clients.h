@@ -56,6 +56,8 @@ uint64_t sf_client_table_evictions(const sf_client_table *t);
 typedef struct sf_bucket_table sf_bucket_table;
 sf_bucket_table *sf_bucket_table_new(uint32_t capacity);
 void sf_bucket_table_free(sf_bucket_table *t);
+/* Addresses forgotten so far because their probe window was full. */
+uint64_t sf_bucket_table_evictions(const sf_bucket_table *t);
 /* One request of key at ts_us; returns the bucket's level after it. */
 double sf_bucket_fill(sf_bucket_table *t, const char *key, int64_t ts_us, double leak_per_s);
 

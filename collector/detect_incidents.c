@@ -25,6 +25,7 @@ typedef struct incident {
 struct sf_incident_table {
     uint32_t capacity;
     incident *items;
+    uint64_t evictions;     /* open incidents forgotten to make room */
     incident *last;         /* the one the last sf_incident_note named */
 };
 
@@ -40,6 +41,8 @@ sf_incident_table *sf_incident_table_new(uint32_t capacity)
     }
     return t;
 }
+
+uint64_t sf_incident_table_evictions(const sf_incident_table *t) { return t->evictions; }
 
 void sf_incident_table_free(sf_incident_table *t)
 {
@@ -65,6 +68,7 @@ static incident *find_or_claim(sf_incident_table *t, const char *name, bool *cla
         if (x->hash == 0)
             break;
     }
+    t->evictions += victim->hash != 0;
     memset(victim, 0, sizeof *victim);
     victim->hash = h;
     snprintf(victim->name, sizeof victim->name, "%s", name);

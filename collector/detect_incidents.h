@@ -32,6 +32,8 @@ typedef struct sf_incident_table sf_incident_table;
 
 sf_incident_table *sf_incident_table_new(uint32_t capacity);
 void sf_incident_table_free(sf_incident_table *t);
+/* Open incidents forgotten so far because their probe window was full. */
+uint64_t sf_incident_table_evictions(const sf_incident_table *t);
 
 /* Notes a finding of family about subject at ts_us. Writes the incident's key and
  * returns whether this finding opened it. *job_slot: the entry's slot in the current job's

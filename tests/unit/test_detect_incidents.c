@@ -42,6 +42,9 @@ static void test_bounded_table(void)
         snprintf(subject, sizeof subject, "client 10.0.%d.%d", i / 256, i % 256);
         CU_ASSERT_TRUE(sf_incident_note(t, "behaviour", subject, false, T0 + i, 300 * SEC, 1, key, &slot));
     }
+    /* 16 slots: at least 984 of the 1000 were forgotten, and counted */
+    CU_ASSERT_TRUE(sf_incident_table_evictions(t) >= 1000 - 16);
+    CU_ASSERT_TRUE(sf_incident_table_evictions(t) < 1000);
     sf_incident_table_free(t);
 }
 
